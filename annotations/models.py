@@ -1,0 +1,245 @@
+"""The fact-check data model.
+
+A SourceDocument is loaded once; each check-worthy sentence in it becomes a Claim (one per distinct
+normalised text) with a ClaimOccurrence per place it appears. Editors attach Evidence and rule a
+verdict; every change is recorded as a ReviewEvent. Writes go through ``annotations.workflow``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class SourceDocument(models.Model):
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    text = models.TextField(help_text="The original text, exactly as loaded.")
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the text.")
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["content_hash"], name="document_content_hash_unique"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    IN_PROGRESS = "in_progress", "In progress"
+    IN_REVIEW = "in_review", "In review"
+    RETURNED = "returned", "Returned"
+    APPROVED = "approved", "Approved"
+
+
+class Verdict(models.TextChoices):
+    VERIFIED = "verified", "Verified"
+    DISPUTED = "disputed", "Disputed"
+    UNVERIFIED = "unverified", "Unverified"
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    REFUTES = "refutes", "Refutes"
+    CONTEXT = "context", "Context"
+
+
+class Action(models.TextChoices):
+    CREATED = "created", "Created"
+    ASSIGNED = "assigned", "Assigned"
+    VERDICT_SET = "verdict_set", "Verdict set"
+    EVIDENCE_ADDED = "evidence_added", "Evidence added"
+    EVIDENCE_REMOVED = "evidence_removed", "Evidence removed"
+    SUBMITTED = "submitted", "Submitted for review"
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned"
+    REOPENED = "reopened", "Reopened"
+    COMMENTED = "commented", "Commented"
+
+
+class Claim(models.Model):
+    Status = ClaimStatus
+    Verdict = Verdict
+
+    text = models.TextField(help_text="The statement, whitespace and quotes normalised.")
+    text_hash = models.CharField(max_length=64, help_text="SHA-256 of the normalised text.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    verdict = models.CharField(max_length=20, choices=Verdict.choices, blank=True, default="")
+    note = models.TextField(blank=True, help_text="The editor's note on the verdict.")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_claims",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submitted_claims",
+        help_text="Who submitted the verdict under review (they may not approve it).",
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Bumped by every change.")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["text_hash"], name="claim_text_hash_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=ClaimStatus.values), name="claim_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict__in=["", *Verdict.values]),
+                name="claim_verdict_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[ClaimStatus.IN_REVIEW, ClaimStatus.APPROVED]) | ~Q(verdict=""),
+                name="claim_reviewed_has_verdict",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "id"], name="claim_status_idx"),
+            models.Index(fields=["assignee", "status"], name="claim_assignee_idx"),
+        ]
+
+    def __str__(self):
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+
+class ClaimOccurrence(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="occurrences")
+    document = models.ForeignKey(
+        SourceDocument, on_delete=models.PROTECT, related_name="occurrences"
+    )
+    start = models.PositiveIntegerField(help_text="Offset of the first character in the text.")
+    end = models.PositiveIntegerField(help_text="Offset just past the last character.")
+    position = models.PositiveIntegerField(help_text="Order of the claim in the document.")
+
+    class Meta:
+        ordering = ["document_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "position"], name="occurrence_document_position_unique"
+            ),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="occurrence_span_valid"),
+        ]
+        indexes = [models.Index(fields=["claim"], name="occurrence_claim_idx")]
+
+    def __str__(self):
+        return f"{self.document_id}[{self.start}:{self.end}]"
+
+
+class Evidence(models.Model):
+    Stance = Stance
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="evidence")
+    url = models.URLField(max_length=2000, blank=True)
+    document = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cited_as_evidence",
+    )
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    excerpt = models.TextField(blank=True)
+    stance = models.CharField(max_length=10, choices=Stance.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_added"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["claim_id", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(url="") | Q(document__isnull=False), name="evidence_has_source"
+            ),
+            models.CheckConstraint(
+                condition=Q(url="") | Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="evidence_url_http",
+            ),
+            models.CheckConstraint(
+                condition=Q(document__isnull=True, start__isnull=True, end__isnull=True)
+                | Q(document__isnull=False, start__isnull=False, end__gt=models.F("start")),
+                name="evidence_passage_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(stance__in=Stance.values), name="evidence_stance_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.url or f"Passage of document {self.document_id}"
+
+
+class ReviewEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Review history is append-only: events cannot be updated.")
+
+    def delete(self):
+        raise PermissionError("Review history is append-only: events cannot be deleted.")
+
+
+class ReviewEvent(models.Model):
+    Action = Action
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="review_events",
+        help_text="Empty for events written by the loader.",
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    status_before = models.CharField(max_length=20, blank=True)
+    status_after = models.CharField(max_length=20)
+    verdict_before = models.CharField(max_length=20, blank=True)
+    verdict_after = models.CharField(max_length=20, blank=True)
+    comment = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    claim_version = models.PositiveIntegerField(help_text="The claim's version after the event.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReviewEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["claim_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=Action.values), name="event_action_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status_after__in=ClaimStatus.values),
+                name="event_status_after_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["claim", "id"], name="event_claim_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.actor or 'loader'} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Review history is append-only: events cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Review history is append-only: events cannot be deleted.")

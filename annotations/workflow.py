@@ -1,0 +1,585 @@
+"""Every write to a claim goes through this module.
+
+Each action follows the same steps in one transaction: lock the claim row, check the actor's role,
+the transition (one table, ``TRANSITIONS``) and the action's own rules, refuse with a clear message
+or change the claim, bump its version and write exactly one ReviewEvent. A refused action raises a
+``WorkflowError`` subclass and writes nothing.
+
+``expected_version`` is the claim version the caller's decision was based on (the version shown
+on the page or returned by the API). When it no longer matches, the action is refused as a
+``Conflict`` so that nobody overwrites a change they have not seen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from . import bulk, roles
+from .models import (
+    Action,
+    Claim,
+    ClaimOccurrence,
+    ClaimStatus,
+    Evidence,
+    ReviewEvent,
+    SourceDocument,
+    Stance,
+    Verdict,
+)
+
+# --- Errors -------------------------------------------------------------------------------------
+
+
+class WorkflowError(Exception):
+    """A refused action; ``str(error)`` is the message to show the user."""
+
+    code = "refused"
+
+
+class NotFound(WorkflowError):
+    code = "not_found"
+
+
+class Forbidden(WorkflowError):
+    code = "forbidden"
+
+
+class InvalidTransition(WorkflowError):
+    code = "invalid_transition"
+
+
+class InvalidInput(WorkflowError):
+    code = "invalid"
+
+
+class Conflict(WorkflowError):
+    code = "conflict"
+
+
+# --- Messages -----------------------------------------------------------------------------------
+
+MSG_CLAIM_NOT_FOUND = "Claim {id} does not exist."
+MSG_EVIDENCE_NOT_FOUND = "Evidence {id} does not exist."
+MSG_DOCUMENT_NOT_FOUND = "Document {id} does not exist."
+MSG_USER_NOT_FOUND = "User {id} does not exist."
+MSG_STALE = (
+    "This claim was changed by someone else since you loaded it (you had version {expected}, "
+    "it is now at version {current}). Reload it to see their change, then try again."
+)
+MSG_NOT_EDITOR = "Only editors can {what}."
+MSG_NOT_REVIEWER = "Only reviewers can {what}."
+MSG_NO_ROLE = "You need the editor or reviewer role to {what}."
+MSG_NOT_ASSIGNEE = "Only the claim's assignee can {what}; take the claim first."
+MSG_ASSIGNEE_NOT_EDITOR = "{user} cannot be assigned claims: they do not have the editor role."
+MSG_BAD_TRANSITION = "Cannot {what} a claim that is {status}."
+MSG_FROZEN = "The verdict and evidence are frozen while the claim is {status}."
+MSG_BAD_VERDICT = "Unknown verdict {value!r}: choose verified, disputed or unverified."
+MSG_BAD_STANCE = "Unknown stance {value!r}: choose supports, refutes or context."
+MSG_NEEDS_VERDICT = "Set a verdict before submitting the claim for review."
+MSG_NEEDS_EVIDENCE = "A {verdict} verdict needs at least one evidence item before it is submitted."
+MSG_NEEDS_NOTE = "An unverified verdict needs a note saying what was tried before it is submitted."
+MSG_FOUR_EYES = "You submitted this verdict, so someone else must approve it."
+MSG_COMMENT_REQUIRED = "A comment saying what to change is required to return a claim."
+MSG_REASON_REQUIRED = "A reason is required to reopen an approved claim."
+MSG_TEXT_REQUIRED = "The comment is empty."
+MSG_EVIDENCE_NEEDS_SOURCE = "Evidence needs a web address or a passage of another document."
+MSG_BAD_URL = "{value!r} is not a valid web address: use a full http:// or https:// URL."
+MSG_PASSAGE_RANGE = (
+    "The passage {start}-{end} is outside document {document} (its text is {length} characters)."
+)
+MSG_PASSAGE_INCOMPLETE = "A document passage needs both a start and an end offset."
+MSG_PASSAGE_OWN_DOCUMENT = (
+    "Document {document} is where the claim itself appears: cite a passage of another document."
+)
+MSG_TOO_LONG = "The {what} is too long ({length} characters; at most {limit})."
+
+# --- The transition table -----------------------------------------------------------------------
+# action -> {status before: status after}. An action whose status is missing is refused.
+
+_EDITABLE = {
+    ClaimStatus.IN_PROGRESS: ClaimStatus.IN_PROGRESS,
+    ClaimStatus.RETURNED: ClaimStatus.IN_PROGRESS,
+}
+TRANSITIONS: dict[str, dict[str, str]] = {
+    Action.ASSIGNED: {
+        ClaimStatus.PENDING: ClaimStatus.IN_PROGRESS,
+        **_EDITABLE,
+    },
+    Action.VERDICT_SET: _EDITABLE,
+    Action.EVIDENCE_ADDED: _EDITABLE,
+    Action.EVIDENCE_REMOVED: _EDITABLE,
+    Action.SUBMITTED: {
+        ClaimStatus.IN_PROGRESS: ClaimStatus.IN_REVIEW,
+        ClaimStatus.RETURNED: ClaimStatus.IN_REVIEW,
+    },
+    Action.APPROVED: {ClaimStatus.IN_REVIEW: ClaimStatus.APPROVED},
+    Action.RETURNED: {ClaimStatus.IN_REVIEW: ClaimStatus.RETURNED},
+    Action.REOPENED: {ClaimStatus.APPROVED: ClaimStatus.IN_PROGRESS},
+    Action.COMMENTED: {status: status for status in ClaimStatus.values},
+}
+
+# The wording used in refusals ("Cannot submit a claim that is approved.").
+_VERBS = {
+    Action.ASSIGNED: "assign",
+    Action.VERDICT_SET: "set the verdict of",
+    Action.EVIDENCE_ADDED: "add evidence to",
+    Action.EVIDENCE_REMOVED: "remove evidence from",
+    Action.SUBMITTED: "submit",
+    Action.APPROVED: "approve",
+    Action.RETURNED: "return",
+    Action.REOPENED: "reopen",
+    Action.COMMENTED: "comment on",
+}
+
+MAX_NOTE = 10_000
+MAX_COMMENT = 10_000
+
+
+def allowed_actions(claim: Claim, user) -> list[str]:
+    """Return the actions ``user`` may take on ``claim`` now (for buttons; the actions re-check)."""
+    actions = []
+    status = claim.status
+    if roles.is_editor(user):
+        if status in TRANSITIONS[Action.ASSIGNED]:
+            actions.append(Action.ASSIGNED)
+        if claim.assignee_id == user.pk and status in _EDITABLE:
+            actions += [Action.VERDICT_SET, Action.EVIDENCE_ADDED, Action.EVIDENCE_REMOVED]
+            if claim.verdict:
+                actions.append(Action.SUBMITTED)
+    if roles.is_reviewer(user):
+        if status == ClaimStatus.IN_REVIEW:
+            if claim.submitted_by_id != user.pk:
+                actions.append(Action.APPROVED)
+            actions.append(Action.RETURNED)
+        if status == ClaimStatus.APPROVED:
+            actions.append(Action.REOPENED)
+    if roles.has_role(user):
+        actions.append(Action.COMMENTED)
+    return actions
+
+
+# --- Shared steps -------------------------------------------------------------------------------
+
+
+def _lock_claim(claim_id, expected_version: int | None) -> Claim:
+    try:
+        claim = Claim.objects.select_for_update().get(pk=claim_id)
+    except (Claim.DoesNotExist, ValueError, TypeError):
+        raise NotFound(MSG_CLAIM_NOT_FOUND.format(id=claim_id)) from None
+    if expected_version is not None and int(expected_version) != claim.version:
+        raise Conflict(MSG_STALE.format(expected=expected_version, current=claim.version))
+    return claim
+
+
+def _require(check: bool, error: type[WorkflowError], message: str) -> None:
+    if not check:
+        raise error(message)
+
+
+def _next_status(claim: Claim, action: str) -> str:
+    try:
+        return TRANSITIONS[action][claim.status]
+    except KeyError:
+        if action in (Action.VERDICT_SET, Action.EVIDENCE_ADDED, Action.EVIDENCE_REMOVED) and (
+            claim.status in (ClaimStatus.IN_REVIEW, ClaimStatus.APPROVED)
+        ):
+            raise InvalidTransition(MSG_FROZEN.format(status=claim.get_status_display().lower()))
+        raise InvalidTransition(
+            MSG_BAD_TRANSITION.format(
+                what=_VERBS[action], status=claim.get_status_display().lower()
+            )
+        ) from None
+
+
+def _require_assignee(claim: Claim, actor, what: str) -> None:
+    _require(roles.is_editor(actor), Forbidden, MSG_NOT_EDITOR.format(what=what))
+    _require(claim.assignee_id == actor.pk, Forbidden, MSG_NOT_ASSIGNEE.format(what=what))
+
+
+def _clean_text(value, *, what: str, limit: int) -> str:
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise InvalidInput(MSG_TOO_LONG.format(what=what, length=len(text), limit=limit))
+    return text
+
+
+def _apply(
+    claim: Claim,
+    *,
+    actor,
+    action: str,
+    changes: dict | None = None,
+    comment: str = "",
+    details: dict | None = None,
+    bump: bool = True,
+) -> ReviewEvent:
+    """Apply ``changes`` and the action's status to the locked claim and record the event."""
+    status_before, verdict_before = claim.status, claim.verdict
+    fields = dict(changes or {})
+    fields["status"] = _next_status(claim, action)
+    changed = [name for name, value in fields.items() if getattr(claim, name) != value]
+    for name, value in fields.items():
+        setattr(claim, name, value)
+    if bump:
+        claim.version += 1
+        claim.updated_at = timezone.now()
+        changed += ["version", "updated_at"]
+    if changed:
+        claim.save(update_fields=sorted(set(changed)))
+    return ReviewEvent.objects.create(
+        claim=claim,
+        actor=actor,
+        action=action,
+        status_before=status_before,
+        status_after=claim.status,
+        verdict_before=verdict_before,
+        verdict_after=claim.verdict,
+        comment=comment,
+        details=details or {},
+        claim_version=claim.version,
+    )
+
+
+def _user(user_id):
+    from django.contrib.auth import get_user_model
+
+    try:
+        return get_user_model().objects.get(pk=user_id)
+    except (get_user_model().DoesNotExist, ValueError, TypeError):
+        raise NotFound(MSG_USER_NOT_FOUND.format(id=user_id)) from None
+
+
+# --- Actions ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_assign(*, claim_id: int, actor, assignee=None, expected_version: int | None = None) -> Claim:
+    """Assign the claim to ``assignee`` (a user or user id; default: the actor)."""
+    claim = _lock_claim(claim_id, expected_version)
+    _require(roles.is_editor(actor), Forbidden, MSG_NOT_EDITOR.format(what="assign claims"))
+    if assignee is None:
+        assignee = actor
+    elif not hasattr(assignee, "pk"):
+        assignee = _user(assignee)
+    _require(roles.is_editor(assignee), InvalidInput, MSG_ASSIGNEE_NOT_EDITOR.format(user=assignee))
+    previous = claim.assignee
+    _apply(
+        claim,
+        actor=actor,
+        action=Action.ASSIGNED,
+        changes={"assignee": assignee},
+        details={
+            "assignee_before": previous.get_username() if previous else None,
+            "assignee_after": assignee.get_username(),
+        },
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_set_verdict(
+    *, claim_id: int, actor, verdict: str, note: str = "", expected_version: int | None = None
+) -> Claim:
+    """Rule a verdict with the editor's note."""
+    claim = _lock_claim(claim_id, expected_version)
+    _require_assignee(claim, actor, "set the verdict")
+    _require(verdict in Verdict.values, InvalidInput, MSG_BAD_VERDICT.format(value=verdict))
+    note = _clean_text(note, what="note", limit=MAX_NOTE)
+    _apply(
+        claim,
+        actor=actor,
+        action=Action.VERDICT_SET,
+        changes={"verdict": verdict, "note": note},
+        details={"note_before": claim.note, "note_after": note},
+    )
+    return claim
+
+
+def _validated_url(url: str) -> str:
+    url = (url or "").strip()
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise InvalidInput(MSG_BAD_URL.format(value=url)) from None
+        if len(url) > 2000:
+            raise InvalidInput(MSG_TOO_LONG.format(what="web address", length=len(url), limit=2000))
+    return url
+
+
+def _evidence_snapshot(evidence: Evidence) -> dict:
+    return {
+        "evidence_id": evidence.pk,
+        "url": evidence.url,
+        "document_id": evidence.document_id,
+        "start": evidence.start,
+        "end": evidence.end,
+        "title": evidence.title,
+        "excerpt": evidence.excerpt,
+        "stance": evidence.stance,
+    }
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    claim_id: int,
+    actor,
+    stance: str,
+    url: str = "",
+    document_id: int | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    title: str = "",
+    excerpt: str = "",
+    expected_version: int | None = None,
+) -> Evidence:
+    """Attach a web source and/or a passage of another loaded document to the claim."""
+    claim = _lock_claim(claim_id, expected_version)
+    _require_assignee(claim, actor, "add evidence")
+    _next_status(claim, Action.EVIDENCE_ADDED)  # refuse frozen claims before validating input
+    _require(stance in Stance.values, InvalidInput, MSG_BAD_STANCE.format(value=stance))
+    url = _validated_url(url)
+    title = _clean_text(title, what="title", limit=500)
+    excerpt = _clean_text(excerpt, what="excerpt", limit=MAX_NOTE)
+    document = None
+    if document_id not in (None, ""):
+        try:
+            document = SourceDocument.objects.only("id", "text").get(pk=document_id)
+        except (SourceDocument.DoesNotExist, ValueError, TypeError):
+            raise NotFound(MSG_DOCUMENT_NOT_FOUND.format(id=document_id)) from None
+        _require(start is not None and end is not None, InvalidInput, MSG_PASSAGE_INCOMPLETE)
+        start, end = int(start), int(end)
+        _require(
+            0 <= start < end <= len(document.text),
+            InvalidInput,
+            MSG_PASSAGE_RANGE.format(start=start, end=end, document=document.pk, length=len(document.text)),
+        )
+        _require(
+            not claim.occurrences.filter(document=document).exists(),
+            InvalidInput,
+            MSG_PASSAGE_OWN_DOCUMENT.format(document=document.pk),
+        )
+        excerpt = excerpt or document.text[start:end]
+    else:
+        start = end = None
+        _require(bool(url), InvalidInput, MSG_EVIDENCE_NEEDS_SOURCE)
+    evidence = Evidence.objects.create(
+        claim=claim,
+        url=url,
+        document=document,
+        start=start,
+        end=end,
+        title=title,
+        excerpt=excerpt,
+        stance=stance,
+        added_by=actor,
+    )
+    _apply(claim, actor=actor, action=Action.EVIDENCE_ADDED, details=_evidence_snapshot(evidence))
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence_id: int, actor, expected_version: int | None = None) -> Claim:
+    """Detach an evidence item; the history keeps a full copy of it."""
+    try:
+        claim_id = Evidence.objects.values_list("claim_id", flat=True).get(pk=evidence_id)
+    except (Evidence.DoesNotExist, ValueError, TypeError):
+        raise NotFound(MSG_EVIDENCE_NOT_FOUND.format(id=evidence_id)) from None
+    claim = _lock_claim(claim_id, expected_version)
+    _require_assignee(claim, actor, "remove evidence")
+    _next_status(claim, Action.EVIDENCE_REMOVED)
+    evidence = Evidence.objects.get(pk=evidence_id)
+    snapshot = _evidence_snapshot(evidence)
+    evidence.delete()
+    _apply(claim, actor=actor, action=Action.EVIDENCE_REMOVED, details=snapshot)
+    return claim
+
+
+@transaction.atomic
+def claim_submit(*, claim_id: int, actor, expected_version: int | None = None) -> Claim:
+    """Send the claim's verdict to review."""
+    claim = _lock_claim(claim_id, expected_version)
+    _require_assignee(claim, actor, "submit the claim")
+    _next_status(claim, Action.SUBMITTED)
+    _require(bool(claim.verdict), InvalidInput, MSG_NEEDS_VERDICT)
+    if claim.verdict in (Verdict.VERIFIED, Verdict.DISPUTED):
+        _require(
+            claim.evidence.exists(),
+            InvalidInput,
+            MSG_NEEDS_EVIDENCE.format(verdict=claim.verdict),
+        )
+    else:
+        _require(bool(claim.note.strip()), InvalidInput, MSG_NEEDS_NOTE)
+    _apply(claim, actor=actor, action=Action.SUBMITTED, changes={"submitted_by": actor})
+    return claim
+
+
+@transaction.atomic
+def claim_approve(
+    *, claim_id: int, actor, comment: str = "", expected_version: int | None = None
+) -> Claim:
+    """Approve the verdict under review (never one the actor submitted)."""
+    claim = _lock_claim(claim_id, expected_version)
+    _require(roles.is_reviewer(actor), Forbidden, MSG_NOT_REVIEWER.format(what="approve claims"))
+    _next_status(claim, Action.APPROVED)
+    _require(claim.submitted_by_id != actor.pk, Forbidden, MSG_FOUR_EYES)
+    comment = _clean_text(comment, what="comment", limit=MAX_COMMENT)
+    _apply(claim, actor=actor, action=Action.APPROVED, comment=comment)
+    return claim
+
+
+@transaction.atomic
+def claim_return(*, claim_id: int, actor, comment: str, expected_version: int | None = None) -> Claim:
+    """Send the claim back to its editor with a comment saying what to change."""
+    claim = _lock_claim(claim_id, expected_version)
+    _require(roles.is_reviewer(actor), Forbidden, MSG_NOT_REVIEWER.format(what="return claims"))
+    _next_status(claim, Action.RETURNED)
+    comment = _clean_text(comment, what="comment", limit=MAX_COMMENT)
+    _require(bool(comment), InvalidInput, MSG_COMMENT_REQUIRED)
+    _apply(claim, actor=actor, action=Action.RETURNED, comment=comment)
+    return claim
+
+
+@transaction.atomic
+def claim_reopen(*, claim_id: int, actor, reason: str, expected_version: int | None = None) -> Claim:
+    """Reopen an approved claim for more work."""
+    claim = _lock_claim(claim_id, expected_version)
+    _require(roles.is_reviewer(actor), Forbidden, MSG_NOT_REVIEWER.format(what="reopen claims"))
+    _next_status(claim, Action.REOPENED)
+    reason = _clean_text(reason, what="reason", limit=MAX_COMMENT)
+    _require(bool(reason), InvalidInput, MSG_REASON_REQUIRED)
+    _apply(claim, actor=actor, action=Action.REOPENED, comment=reason, changes={"submitted_by": None})
+    return claim
+
+
+@transaction.atomic
+def claim_comment(*, claim_id: int, actor, comment: str) -> ReviewEvent:
+    """Add a comment to the claim's history (changes nothing else, so needs no version)."""
+    claim = _lock_claim(claim_id, None)
+    _require(roles.has_role(actor), Forbidden, MSG_NO_ROLE.format(what="comment"))
+    comment = _clean_text(comment, what="comment", limit=MAX_COMMENT)
+    _require(bool(comment), InvalidInput, MSG_TEXT_REQUIRED)
+    return _apply(claim, actor=actor, action=Action.COMMENTED, comment=comment, bump=False)
+
+
+# --- Loading ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A check-worthy sentence: its span in the document and its normalised text."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def text_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class DocumentInput:
+    text: str
+    title: str
+    sentences: list[Sentence]
+    file_name: str = ""
+    publisher: str = ""
+    url: str = ""
+    published_on: date | None = None
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class LoadResult:
+    document: SourceDocument
+    created: bool
+    claims_new: int = 0
+    claims_existing: int = 0
+    occurrences: int = 0
+    new_claim_ids: list[int] = field(default_factory=list)
+
+
+@transaction.atomic
+def document_load(*, document: DocumentInput, actor=None) -> LoadResult:
+    """Store a document with its claims, occurrences and each new claim's ``created`` event.
+
+    A document already loaded (same text) is left alone. A sentence whose normalised text is
+    already a claim becomes one more occurrence of that claim.
+    """
+    content_hash = document.content_hash
+    existing = SourceDocument.objects.filter(content_hash=content_hash).first()
+    if existing is not None:
+        return LoadResult(document=existing, created=False)
+    now = timezone.now()
+    doc = SourceDocument.objects.create(
+        title=document.title[:500],
+        publisher=document.publisher,
+        url=document.url,
+        published_on=document.published_on,
+        file_name=document.file_name[:255],
+        text=document.text,
+        content_hash=content_hash,
+        loaded_at=now,
+    )
+    hashes = [s.text_hash for s in document.sentences]
+    first_text = {}
+    for sentence, text_hash in zip(document.sentences, hashes):
+        first_text.setdefault(text_hash, sentence.text)
+    ids = dict(
+        Claim.objects.filter(text_hash__in=list(first_text)).values_list("text_hash", "id")
+    )
+    existing_count = len(ids)
+    new_rows = [
+        (text, text_hash, ClaimStatus.PENDING, "", "", 1, now, now)
+        for text_hash, text in first_text.items()
+        if text_hash not in ids
+    ]
+    created = bulk.insert_rows(
+        Claim,
+        ["text", "text_hash", "status", "verdict", "note", "version", "created_at", "updated_at"],
+        new_rows,
+        returning="text_hash",
+    )
+    new_ids = {text_hash: pk for pk, text_hash in created}
+    ids.update(new_ids)
+    bulk.insert_rows(
+        ClaimOccurrence,
+        ["claim_id", "document_id", "start", "end", "position"],
+        [
+            (ids[text_hash], doc.pk, s.start, s.end, position)
+            for position, (s, text_hash) in enumerate(zip(document.sentences, hashes))
+        ],
+    )
+    created_details = {"document_id": doc.pk, "document": doc.title}
+    bulk.insert_rows(
+        ReviewEvent,
+        [
+            "claim_id", "actor_id", "action", "status_before", "status_after", "verdict_before",
+            "verdict_after", "comment", "details", "claim_version", "created_at",
+        ],
+        [
+            (pk, getattr(actor, "pk", None), Action.CREATED, "", ClaimStatus.PENDING, "", "", "",
+             created_details, 1, now)
+            for pk in new_ids.values()
+        ],
+    )
+    return LoadResult(
+        document=doc,
+        created=True,
+        claims_new=len(new_ids),
+        claims_existing=existing_count,
+        occurrences=len(document.sentences),
+        new_claim_ids=list(new_ids.values()),
+    )
