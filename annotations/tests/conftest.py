@@ -10,7 +10,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("loaddata", "fixtures/roles.json", verbosity=0)
 
 
+def ensure_roles():
+    """Reload the roles if a transactional test flushed them away."""
+    if not Group.objects.filter(name__in=["editor", "reviewer"]).count() == 2:
+        call_command("loaddata", "fixtures/roles.json", verbosity=0)
+
+
 def _user(django_user_model, username, *groups, **extra):
+    ensure_roles()
     user = django_user_model.objects.create_user(username=username, password="pw-" + username, **extra)
     for name in groups:
         user.groups.add(Group.objects.get(name=name))

@@ -1,0 +1,38 @@
+# The commands a newcomer types. Each target sets up what it needs first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup venv browser bench clean
+
+run: setup ## Set up, create the demo accounts and serve the admin at http://127.0.0.1:8000/admin/
+	FACTCHECK_DEMO=1 $(PY) manage.py create_demo_accounts
+	@echo "Serving the admin at http://$(HOST):$(PORT)/admin/ (Ctrl-C to stop)"
+	FACTCHECK_DEMO=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup browser ## Set up, then run the whole test suite
+	$(PY) -m pytest
+
+setup: venv ## Migrate the database, load the roles and the seed articles
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py loaddata fixtures/roles.json
+	$(PY) manage.py load_seeds
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+browser: ## Install Debian's Chromium for the browser tests where this machine allows it
+	@scripts/ensure_chromium.sh
+
+bench: setup ## Run the benchmarks (PostgreSQL: set DATABASE_URL)
+	$(PY) bench/load_bench.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
