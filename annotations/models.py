@@ -176,7 +176,12 @@ class Evidence(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(document__isnull=True, start__isnull=True, end__isnull=True)
-                | Q(document__isnull=False, start__isnull=False, end__gt=models.F("start")),
+                | Q(
+                    document__isnull=False,
+                    start__isnull=False,
+                    end__isnull=False,
+                    end__gt=models.F("start"),
+                ),
                 name="evidence_passage_valid",
             ),
             models.CheckConstraint(
@@ -194,6 +199,11 @@ class ReviewEventQuerySet(models.QuerySet):
 
     def delete(self):
         raise PermissionError("Review history is append-only: events cannot be deleted.")
+
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        if update_conflicts:
+            raise PermissionError("Review history is append-only: events cannot be overwritten.")
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class ReviewEvent(models.Model):
@@ -239,6 +249,8 @@ class ReviewEvent(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise PermissionError("Review history is append-only: events cannot be updated.")
+        # Never an UPDATE, even when a primary key is given: an existing id makes the insert fail.
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

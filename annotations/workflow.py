@@ -18,7 +18,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import bulk, roles
@@ -73,6 +73,8 @@ MSG_STALE = (
     "This claim was changed by someone else since you loaded it (you had version {expected}, "
     "it is now at version {current}). Reload it to see their change, then try again."
 )
+MSG_BAD_VERSION = "{value!r} is not a claim version: expected a whole number."
+MSG_ALREADY_ASSIGNED = "The claim is already assigned to {user}."
 MSG_NOT_EDITOR = "Only editors can {what}."
 MSG_NOT_REVIEWER = "Only reviewers can {what}."
 MSG_NO_ROLE = "You need the editor or reviewer role to {what}."
@@ -147,11 +149,13 @@ def allowed_actions(claim: Claim, user) -> list[str]:
     actions = []
     status = claim.status
     if roles.is_editor(user):
-        if status in TRANSITIONS[Action.ASSIGNED]:
+        if status in TRANSITIONS[Action.ASSIGNED] and (
+            claim.assignee_id != user.pk or status == ClaimStatus.RETURNED
+        ):
             actions.append(Action.ASSIGNED)
         if claim.assignee_id == user.pk and status in _EDITABLE:
             actions += [Action.VERDICT_SET, Action.EVIDENCE_ADDED, Action.EVIDENCE_REMOVED]
-            if claim.verdict:
+            if _submit_refusal(claim) is None:
                 actions.append(Action.SUBMITTED)
     if roles.is_reviewer(user):
         if status == ClaimStatus.IN_REVIEW:
@@ -173,8 +177,13 @@ def _lock_claim(claim_id, expected_version: int | None) -> Claim:
         claim = Claim.objects.select_for_update().get(pk=claim_id)
     except (Claim.DoesNotExist, ValueError, TypeError):
         raise NotFound(MSG_CLAIM_NOT_FOUND.format(id=claim_id)) from None
-    if expected_version is not None and int(expected_version) != claim.version:
-        raise Conflict(MSG_STALE.format(expected=expected_version, current=claim.version))
+    if expected_version is not None:
+        try:
+            expected = int(expected_version)
+        except (ValueError, TypeError):
+            raise InvalidInput(MSG_BAD_VERSION.format(value=expected_version)) from None
+        if expected != claim.version:
+            raise Conflict(MSG_STALE.format(expected=expected, current=claim.version))
     return claim
 
 
@@ -270,6 +279,11 @@ def claim_assign(*, claim_id: int, actor, assignee=None, expected_version: int |
         assignee = _user(assignee)
     _require(roles.is_editor(assignee), InvalidInput, MSG_ASSIGNEE_NOT_EDITOR.format(user=assignee))
     previous = claim.assignee
+    _require(
+        previous != assignee or claim.status == ClaimStatus.RETURNED,
+        InvalidInput,
+        MSG_ALREADY_ASSIGNED.format(user=assignee.get_username()),
+    )
     _apply(
         claim,
         actor=actor,
@@ -396,11 +410,25 @@ def evidence_remove(*, evidence_id: int, actor, expected_version: int | None = N
     claim = _lock_claim(claim_id, expected_version)
     _require_assignee(claim, actor, "remove evidence")
     _next_status(claim, Action.EVIDENCE_REMOVED)
-    evidence = Evidence.objects.get(pk=evidence_id)
+    evidence = Evidence.objects.filter(pk=evidence_id).first()
+    if evidence is None:  # removed by someone else while we waited for the lock
+        raise NotFound(MSG_EVIDENCE_NOT_FOUND.format(id=evidence_id))
     snapshot = _evidence_snapshot(evidence)
     evidence.delete()
     _apply(claim, actor=actor, action=Action.EVIDENCE_REMOVED, details=snapshot)
     return claim
+
+
+def _submit_refusal(claim: Claim) -> str | None:
+    """Return why the claim's verdict cannot be submitted yet, or None if it can."""
+    if not claim.verdict:
+        return MSG_NEEDS_VERDICT
+    if claim.verdict in (Verdict.VERIFIED, Verdict.DISPUTED):
+        if not claim.evidence.exists():
+            return MSG_NEEDS_EVIDENCE.format(verdict=claim.verdict)
+    elif not claim.note.strip():
+        return MSG_NEEDS_NOTE
+    return None
 
 
 @transaction.atomic
@@ -409,15 +437,8 @@ def claim_submit(*, claim_id: int, actor, expected_version: int | None = None) -
     claim = _lock_claim(claim_id, expected_version)
     _require_assignee(claim, actor, "submit the claim")
     _next_status(claim, Action.SUBMITTED)
-    _require(bool(claim.verdict), InvalidInput, MSG_NEEDS_VERDICT)
-    if claim.verdict in (Verdict.VERIFIED, Verdict.DISPUTED):
-        _require(
-            claim.evidence.exists(),
-            InvalidInput,
-            MSG_NEEDS_EVIDENCE.format(verdict=claim.verdict),
-        )
-    else:
-        _require(bool(claim.note.strip()), InvalidInput, MSG_NEEDS_NOTE)
+    refusal = _submit_refusal(claim)
+    _require(refusal is None, InvalidInput, refusal)
     _apply(claim, actor=actor, action=Action.SUBMITTED, changes={"submitted_by": actor})
     return claim
 
@@ -511,75 +532,106 @@ class LoadResult:
     new_claim_ids: list[int] = field(default_factory=list)
 
 
-@transaction.atomic
 def document_load(*, document: DocumentInput, actor=None) -> LoadResult:
-    """Store a document with its claims, occurrences and each new claim's ``created`` event.
+    """Store one document with its claims, occurrences and each new claim's ``created`` event.
 
     A document already loaded (same text) is left alone. A sentence whose normalised text is
     already a claim becomes one more occurrence of that claim.
     """
-    content_hash = document.content_hash
-    existing = SourceDocument.objects.filter(content_hash=content_hash).first()
-    if existing is not None:
-        return LoadResult(document=existing, created=False)
+    return documents_load(documents=[document], actor=actor)[0]
+
+
+# SQLite refuses statements with more than a few thousand parameters.
+_IN_CHUNK = 500
+
+
+def _claim_ids_by_hash(hashes: list[str]) -> dict[str, int]:
+    found = {}
+    for at in range(0, len(hashes), _IN_CHUNK):
+        chunk = hashes[at : at + _IN_CHUNK]
+        found.update(Claim.objects.filter(text_hash__in=chunk).values_list("text_hash", "id"))
+    return found
+
+
+_DOCUMENT_FIELDS = [
+    "title", "publisher", "url", "published_on", "file_name", "text", "content_hash", "loaded_at",
+]
+_EVENT_FIELDS = [
+    "claim_id", "actor_id", "action", "status_before", "status_after", "verdict_before",
+    "verdict_after", "comment", "details", "claim_version", "created_at",
+]
+
+
+@transaction.atomic
+def documents_load(*, documents: list[DocumentInput], actor=None) -> list[LoadResult]:
+    """Store several documents as ``document_load`` does, in one transaction, one result each.
+
+    Each table gets one multi-row statement for the whole batch, which is what makes bulk
+    loading fast; every document is still stored whole or not at all.
+    """
     now = timezone.now()
-    doc = SourceDocument.objects.create(
-        title=document.title[:500],
-        publisher=document.publisher,
-        url=document.url,
-        published_on=document.published_on,
-        file_name=document.file_name[:255],
-        text=document.text,
-        content_hash=content_hash,
-        loaded_at=now,
-    )
-    hashes = [s.text_hash for s in document.sentences]
-    first_text = {}
-    for sentence, text_hash in zip(document.sentences, hashes):
-        first_text.setdefault(text_hash, sentence.text)
-    ids = dict(
-        Claim.objects.filter(text_hash__in=list(first_text)).values_list("text_hash", "id")
-    )
-    existing_count = len(ids)
-    new_rows = [
-        (text, text_hash, ClaimStatus.PENDING, "", "", 1, now, now)
-        for text_hash, text in first_text.items()
-        if text_hash not in ids
-    ]
+    hashes = [document.content_hash for document in documents]
+    known = {doc.content_hash: doc for doc in SourceDocument.objects.filter(content_hash__in=set(hashes))}
+    fresh: dict[str, int] = {}  # content hash -> index of the first new document with it
+    for index, content_hash in enumerate(hashes):
+        if content_hash not in known:
+            fresh.setdefault(content_hash, index)
+    rows = {}
+    for content_hash, index in fresh.items():
+        document = documents[index]
+        rows[content_hash] = (
+            document.title[:500], document.publisher, document.url, document.published_on,
+            document.file_name[:255], document.text, content_hash, now,
+        )  # fmt: skip
+    inserted = bulk.insert_rows(SourceDocument, _DOCUMENT_FIELDS, list(rows.values()), returning="content_hash")
+    for pk, content_hash in inserted:
+        known[content_hash] = SourceDocument.from_db(
+            connection.alias, ["id", *_DOCUMENT_FIELDS], [pk, *rows[content_hash]]
+        )
+
+    # Claims: one per distinct normalised text, the first sentence seen giving its text.
+    claim_text: dict[str, str] = {}
+    for content_hash, index in fresh.items():
+        for sentence in documents[index].sentences:
+            claim_text.setdefault(sentence.text_hash, sentence.text)
+    claim_ids = _claim_ids_by_hash(list(claim_text))
+    preexisting = set(claim_ids)
     created = bulk.insert_rows(
         Claim,
         ["text", "text_hash", "status", "verdict", "note", "version", "created_at", "updated_at"],
-        new_rows,
+        [
+            (text, text_hash, ClaimStatus.PENDING, "", "", 1, now, now)
+            for text_hash, text in claim_text.items()
+            if text_hash not in preexisting
+        ],
         returning="text_hash",
     )
-    new_ids = {text_hash: pk for pk, text_hash in created}
-    ids.update(new_ids)
-    bulk.insert_rows(
-        ClaimOccurrence,
-        ["claim_id", "document_id", "start", "end", "position"],
-        [
-            (ids[text_hash], doc.pk, s.start, s.end, position)
-            for position, (s, text_hash) in enumerate(zip(document.sentences, hashes))
-        ],
-    )
-    created_details = {"document_id": doc.pk, "document": doc.title}
-    bulk.insert_rows(
-        ReviewEvent,
-        [
-            "claim_id", "actor_id", "action", "status_before", "status_after", "verdict_before",
-            "verdict_after", "comment", "details", "claim_version", "created_at",
-        ],
-        [
-            (pk, getattr(actor, "pk", None), Action.CREATED, "", ClaimStatus.PENDING, "", "", "",
-             created_details, 1, now)
-            for pk in new_ids.values()
-        ],
-    )
-    return LoadResult(
-        document=doc,
-        created=True,
-        claims_new=len(new_ids),
-        claims_existing=existing_count,
-        occurrences=len(document.sentences),
-        new_claim_ids=list(new_ids.values()),
-    )
+    claim_ids.update((text_hash, pk) for pk, text_hash in created)
+
+    results: list[LoadResult] = []
+    occurrence_rows, event_rows, claimed = [], [], set(preexisting)
+    for index, document in enumerate(documents):
+        doc = known[hashes[index]]
+        if fresh.get(hashes[index]) != index:
+            results.append(LoadResult(document=doc, created=False))
+            continue
+        result = LoadResult(document=doc, created=True, occurrences=len(document.sentences))
+        details = {"document_id": doc.pk, "document": doc.title}
+        for position, sentence in enumerate(document.sentences):
+            text_hash = sentence.text_hash
+            occurrence_rows.append((claim_ids[text_hash], doc.pk, sentence.start, sentence.end, position))
+        for text_hash in dict.fromkeys(s.text_hash for s in document.sentences):
+            if text_hash in claimed:
+                result.claims_existing += 1
+                continue
+            claimed.add(text_hash)
+            result.claims_new += 1
+            result.new_claim_ids.append(claim_ids[text_hash])
+            event_rows.append((
+                claim_ids[text_hash], getattr(actor, "pk", None), Action.CREATED, "",
+                ClaimStatus.PENDING, "", "", "", details, 1, now,
+            ))  # fmt: skip
+        results.append(result)
+    bulk.insert_rows(ClaimOccurrence, ["claim_id", "document_id", "start", "end", "position"], occurrence_rows)
+    bulk.insert_rows(ReviewEvent, _EVENT_FIELDS, event_rows)
+    return results

@@ -1,6 +1,12 @@
+from contextlib import contextmanager
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+
+from annotations import workflow
+from annotations.models import Claim, ClaimStatus, Evidence, ReviewEvent
 
 
 @pytest.fixture(scope="session")
@@ -53,3 +59,157 @@ def admin_user(db, django_user_model):
 def outsider(db, django_user_model):
     """An authenticated user with no fact-check role."""
     return _user(django_user_model, "outsider")
+
+
+# --- Claims ---------------------------------------------------------------------------------------
+
+CLAIM_TEXT = "The river carries 300 tonnes of plastic to the sea every year."
+SECOND_CLAIM_TEXT = "Officials say the figure has doubled since 2010."
+REPORT_TEXT = f"{CLAIM_TEXT} {SECOND_CLAIM_TEXT} The report was published on Monday."
+SURVEY_CLAIM_TEXT = "A 2023 survey measured 120 tonnes of plastic at the river mouth."
+SURVEY_TEXT = f"{SURVEY_CLAIM_TEXT} The survey covered twelve months of samples."
+
+
+def document_input(text, title, sentences):
+    """Return a DocumentInput for ``text`` whose claims are the given substrings of it."""
+    spans = []
+    for sentence in sentences:
+        start = text.index(sentence)
+        spans.append(workflow.Sentence(start=start, end=start + len(sentence), text=sentence))
+    return workflow.DocumentInput(text=text, title=title, sentences=spans)
+
+
+@pytest.fixture
+def load_document(db):
+    """Return a function loading ``text`` through the workflow; its claims are given substrings."""
+
+    def load(text, title, sentences, *, actor=None):
+        return workflow.document_load(document=document_input(text, title, sentences), actor=actor)
+
+    return load
+
+
+@pytest.fixture
+def documents(load_document):
+    """Load two small documents through the workflow: a report (two claims) and a survey."""
+    report_claims, survey_claims = [CLAIM_TEXT, SECOND_CLAIM_TEXT], [SURVEY_CLAIM_TEXT]
+    report = load_document(REPORT_TEXT, "River report", report_claims)
+    survey = load_document(SURVEY_TEXT, "Plastic survey", survey_claims)
+    return SimpleNamespace(
+        report=report.document,
+        survey=survey.document,
+        report_claims=report_claims,
+        survey_claims=survey_claims,
+    )
+
+
+@pytest.fixture
+def claim(documents):
+    """The report's first claim, freshly loaded: pending, no verdict, version 1."""
+    return Claim.objects.get(text=CLAIM_TEXT)
+
+
+@pytest.fixture
+def other_document(documents):
+    """A loaded document the claim does not occur in, so its passages can be cited."""
+    return documents.survey
+
+
+@pytest.fixture
+def advance(editor, reviewer):
+    """Return a function that brings a claim to a status through the workflow.
+
+    The editor (or ``by``) takes the claim, rules it verified with one web source and submits it;
+    the reviewer (or ``reviewed_by``) returns or approves it. The claim comes back re-read.
+    """
+
+    def bring(claim, status, *, by=None, reviewed_by=None):
+        by, reviewed_by = by or editor, reviewed_by or reviewer
+        if status not in ClaimStatus.values:
+            raise ValueError(f"Unknown status {status!r}")
+        if status != ClaimStatus.PENDING:
+            workflow.claim_assign(claim_id=claim.pk, actor=by)
+            workflow.claim_set_verdict(
+                claim_id=claim.pk, actor=by, verdict="verified", note="Matches the survey."
+            )
+            workflow.evidence_add(
+                claim_id=claim.pk,
+                actor=by,
+                stance="supports",
+                url="https://example.org/survey",
+                title="Plastic survey",
+            )
+        if status in (ClaimStatus.IN_REVIEW, ClaimStatus.RETURNED, ClaimStatus.APPROVED):
+            workflow.claim_submit(claim_id=claim.pk, actor=by)
+        if status == ClaimStatus.RETURNED:
+            workflow.claim_return(
+                claim_id=claim.pk, actor=reviewed_by, comment="Link the survey's own page."
+            )
+        if status == ClaimStatus.APPROVED:
+            workflow.claim_approve(claim_id=claim.pk, actor=reviewed_by)
+        claim.refresh_from_db()
+        assert claim.status == status
+        return claim
+
+    return bring
+
+
+def _claim_state(claim):
+    row = Claim.objects.values(
+        "status", "verdict", "note", "version", "assignee_id", "submitted_by_id", "updated_at"
+    ).get(pk=claim.pk)
+    row["evidence"] = list(Evidence.objects.filter(claim_id=claim.pk).values())
+    row["events"] = list(ReviewEvent.objects.order_by("id").values_list("id", flat=True))
+    return row
+
+
+@pytest.fixture
+def claim_state():
+    """Return a function giving everything about a claim an action could change, from the database.
+
+    That is its row, its evidence and the ids of the whole history (so a new event anywhere shows).
+    """
+    return _claim_state
+
+
+@pytest.fixture
+def refused():
+    """Return a context manager asserting that an action raises ``error`` with ``message``.
+
+    It also asserts that the claim, its evidence and the whole history are exactly as before.
+    """
+
+    @contextmanager
+    def check(claim, error, message):
+        before = _claim_state(claim)
+        with pytest.raises(error) as raised:
+            yield raised
+        assert str(raised.value) == message
+        assert _claim_state(claim) == before
+
+    return check
+
+
+@pytest.fixture
+def one_new_event():
+    """Return a context manager asserting that the block writes exactly one ReviewEvent.
+
+    The event is available as ``.event`` on the yielded object once the block has run.
+    """
+
+    @contextmanager
+    def check():
+        before = set(ReviewEvent.objects.values_list("id", flat=True))
+        recorded = SimpleNamespace(event=None)
+        yield recorded
+        new = list(ReviewEvent.objects.exclude(id__in=before))
+        assert len(new) == 1, f"expected exactly one new event, got {[e.action for e in new]}"
+        recorded.event = new[0]
+
+    return check
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hash the cast's passwords cheaply: a test that makes six users spends seconds otherwise."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

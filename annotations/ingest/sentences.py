@@ -1,0 +1,260 @@
+"""Split text into sentences, with character offsets into the original text.
+
+A newline ends a paragraph, and a sentence never spans two. Within a paragraph, Bling Fire's
+sentence breaker (fast: tens of thousands of sentences a second) does the splitting, and a small
+repair layer fixes the mistakes it is known to make on news text:
+
+1. It misses some breaks. "seized him. Gen. Caine said so." and "was shot. E. B. White wrote it."
+   stay one sentence; so does "near Puerto Rico. Gen. Dan Caine said ...". A full stop, question
+   or exclamation mark followed by a capital letter ends a sentence when the word before it is a
+   lowercase word of two letters or more (not a known abbreviation), or when the next word is a
+   title or an initial and the word before is not an abbreviation, an initial or a dotted name
+   like "U.S".
+2. It splits after a title or an initial: "Sen." or "E." "B." becomes a sentence of its own. A
+   piece ending in a title ("Gen.") or in a name's initial ("John F.", "E. B.") is joined to the
+   next, unless the next begins like a new sentence ("The ...", "He ...").
+3. It splits a quoted passage of several sentences. Pieces are joined while a double quote that
+   closes later in the paragraph is open.
+
+The word lists are data: extend them when a new source shows a new mistake, and add the case to
+``annotations/tests/test_ingest.py``, which checks the cases against pysbd as well.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from ctypes import byref, c_char_p, c_int, c_int32, create_string_buffer
+
+import blingfire
+
+# Abbreviations written before a name ("Gen. Dan Caine"): a piece ending in one is not a sentence.
+TITLE_ABBREVIATIONS = (
+    "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Rev", "Fr", "Sr", "Hon", "Pres",
+    "Gen", "Lt", "Col", "Maj", "Capt", "Cmdr", "Cdr", "Sgt", "Cpl", "Pvt", "Adm", "Brig",
+    "Sen", "Rep", "Gov", "Atty", "Supt", "Insp", "Det",
+    "St", "Mt", "Ft", "No", "Nos", "Vol", "Art",
+)  # fmt: skip
+
+# Capitalised abbreviations that may be followed by a title within a sentence ("Fla. Gov. ...").
+CAPITALISED_ABBREVIATIONS = (
+    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+    "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan", "Ky",
+    "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa",
+    "Tenn", "Va", "Vt", "Wash", "Wis", "Wyo",
+    "Inc", "Corp", "Co", "Ltd", "Bros", "Jr", "Ave", "Blvd", "Rd",
+)  # fmt: skip
+
+# Lowercase abbreviations after which a capital does not start a new sentence ("vs. Texas").
+LOWERCASE_ABBREVIATIONS = (
+    "vs", "approx", "appt", "apt", "dept", "est", "fig", "figs", "cf", "al", "ca", "esp",
+    "incl", "misc", "nos", "op", "cit", "ibid", "viz", "resp",
+)  # fmt: skip
+
+# Words that open a sentence but do not follow a title or an initial: "on Main St. The house"
+# and "plan B. He left" are two sentences each.
+SENTENCE_OPENERS = (
+    "A", "An", "The", "This", "That", "These", "Those", "There", "Here", "It", "Its",
+    "He", "She", "They", "We", "I", "You", "His", "Her", "Their", "Our", "My", "Your",
+    "But", "And", "Or", "So", "Yet", "Then", "Now", "When", "While", "After", "Before",
+    "If", "As", "In", "On", "At", "For", "From", "By", "With", "Some", "Many", "Most",
+)  # fmt: skip
+
+_TITLES = frozenset(TITLE_ABBREVIATIONS)
+_NOT_SENTENCE_END = frozenset(TITLE_ABBREVIATIONS + CAPITALISED_ABBREVIATIONS)
+_LOWERCASE = frozenset(LOWERCASE_ABBREVIATIONS)
+_OPENERS = frozenset(SENTENCE_OPENERS)
+
+# Where a break may be missing: a terminator after a letter or digit (an ellipsis is left
+# alone), closing quotes, space, then a capital letter, perhaps after an opening quote. The words
+# around it are checked in ``_is_missed_break``.
+_MAYBE_BREAK = re.compile(r"(?<=[A-Za-z0-9])(?:\.|[!?]+)[\"'”’»)]*(?=\s+[\"'“‘«(]?[A-Z])")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'’-")
+_NAME_NEXT = re.compile(
+    r"\s+[\"'“‘«(]?(?:[A-Z]|%s)\.\s" % "|".join(sorted(TITLE_ABBREVIATIONS, key=len, reverse=True))
+)
+_INITIAL = re.compile(r"[A-Z]\.")
+_OPENING_DOUBLE = "“„«‟"
+_CLOSING_DOUBLE = "”»"
+_ANY_DOUBLE = re.compile("[\"“„«‟”»]")
+_LEADING_PUNCTUATION = "\"'“‘«(["
+_TRAILING_PUNCTUATION = ".,;:!?\"'”’»)]"
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """Yield the ``(start, end)`` of each line of ``text`` (blank ones too), without its newline."""
+    start = 0
+    length = len(text)
+    while start < length:
+        end = text.find("\n", start)
+        if end == -1:
+            end = length
+        yield start, end
+        start = end + 1
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Return the ``(start, end)`` of every sentence in ``text``, paragraph by paragraph."""
+    spans = []
+    for start, end in paragraphs(text):
+        spans += split_paragraph(text, start, end)
+    return spans
+
+
+def split_paragraph(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Return the ``(start, end)`` of each sentence in ``text[start:end]`` (one paragraph).
+
+    Spans index ``text`` and exclude the whitespace around each sentence.
+    """
+    paragraph = text[start:end]
+    if not paragraph or paragraph.isspace():
+        return []
+    pieces = _strip(paragraph, breaker_spans(paragraph))
+    pieces = _split_missed_breaks(paragraph, pieces)
+    pieces = _join_titles(paragraph, pieces)
+    pieces = _join_open_quotes(paragraph, pieces)
+    return [(start + s, start + e) for s, e in pieces]
+
+
+# Bling Fire's own wrapper maps byte offsets to characters with a Python loop over every byte,
+# which costs more than the splitting itself; this calls the same C function (of the pinned
+# blingfire 0.1.8) and maps the few offsets it returns. test_ingest checks both give the same.
+_TEXT_TO_SENTENCES_WITH_OFFSETS = blingfire.blingfire.TextToSentencesWithOffsets
+
+
+def breaker_spans(paragraph: str) -> list[tuple[int, int]]:
+    """Return Bling Fire's sentence spans in ``paragraph``, as character offsets."""
+    data = paragraph.encode("utf-8")
+    size = len(data) * 2
+    output = create_string_buffer(size)
+    starts = (c_int32 * size)()
+    ends = (c_int32 * size)()
+    length = _TEXT_TO_SENTENCES_WITH_OFFSETS(
+        c_char_p(data), c_int(len(data)), byref(output), byref(starts), byref(ends), c_int(size)
+    )
+    if length == -1 or length > size:
+        return [(0, len(paragraph))]
+    count = output.value.count(b"\n") + 1
+    # Ends are inclusive byte offsets; Python spans end one past the last character.
+    spans = list(zip(starts[:count], [end + 1 for end in ends[:count]]))
+    if len(data) == len(paragraph):  # ASCII: bytes are characters
+        return spans
+    # The offsets only grow: count the characters between each and the next.
+    characters, byte, char = [], 0, 0
+    for offset in [offset for span in spans for offset in span]:
+        char += len(data[byte:offset].decode("utf-8"))
+        byte = offset
+        characters.append(char)
+    return list(zip(characters[::2], characters[1::2]))
+
+
+def _strip(paragraph: str, pieces) -> list[tuple[int, int]]:
+    stripped = []
+    for s, e in pieces:
+        while s < e and paragraph[s].isspace():
+            s += 1
+        while e > s and paragraph[e - 1].isspace():
+            e -= 1
+        if s < e:
+            stripped.append((s, e))
+    return stripped
+
+
+def _split_missed_breaks(paragraph: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    ends = {e for _, e in pieces}
+    breaks = [
+        match.end()
+        for match in _MAYBE_BREAK.finditer(paragraph)
+        if match.end() not in ends and _is_missed_break(paragraph, match.start(), match.end())
+    ]
+    if not breaks:
+        return pieces
+    result = []
+    for s, e in pieces:
+        for point in breaks:
+            if s < point < e:
+                result.append((s, point))
+                s = point
+                while paragraph[s].isspace():
+                    s += 1
+        result.append((s, e))
+    return result
+
+
+def _is_missed_break(paragraph: str, terminator: int, end: int) -> bool:
+    """Tell whether the terminator at ``paragraph[terminator]`` ends a sentence."""
+    start = terminator
+    while start > 0 and paragraph[start - 1] in _WORD_CHARS:
+        start -= 1
+    word = paragraph[start:terminator]
+    if start > 0 and paragraph[start - 1] == ".":  # "p.m", "U.S"
+        return False
+    if word[0].islower():
+        return len(word) >= 2 and word not in _LOWERCASE
+    return (
+        len(word) >= 2
+        and word not in _NOT_SENTENCE_END
+        and _NAME_NEXT.match(paragraph, end) is not None
+    )
+
+
+def _join_titles(paragraph: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    result = [pieces[0]]
+    for s, e in pieces[1:]:
+        previous_start, previous_end = result[-1]
+        if _ends_before_name(paragraph, previous_start, previous_end) and not _opens_sentence(
+            paragraph, s, e
+        ):
+            result[-1] = (previous_start, e)
+        else:
+            result.append((s, e))
+    return result
+
+
+def _ends_before_name(paragraph: str, s: int, e: int) -> bool:
+    """Tell whether ``paragraph[s:e]`` ends in a title ("Gen.") or a name's initial ("John F.")."""
+    if paragraph[e - 1] != ".":
+        return False
+    words = paragraph[s:e].split()
+    last = words[-1].lstrip(_LEADING_PUNCTUATION)
+    if last[:-1] in _TITLES:
+        return True
+    if not _INITIAL.fullmatch(last):
+        return False
+    before = words[-2].lstrip(_LEADING_PUNCTUATION) if len(words) > 1 else ""
+    return all(_INITIAL.fullmatch(word) for word in words[:-1]) or before[:1].isupper()
+
+
+def _opens_sentence(paragraph: str, s: int, e: int) -> bool:
+    first = paragraph[s:e].split(None, 1)[0].lstrip(_LEADING_PUNCTUATION)
+    return first.rstrip(_TRAILING_PUNCTUATION) in _OPENERS
+
+
+def _join_open_quotes(paragraph: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if len(pieces) < 2 or not _ANY_DOUBLE.search(paragraph):
+        return pieces
+    result = []
+    index = 0
+    while index < len(pieces):
+        depth = _quote_depth(paragraph, *pieces[index], 0)
+        last = index
+        while depth and last + 1 < len(pieces):
+            last += 1
+            depth = _quote_depth(paragraph, *pieces[last], depth)
+        if depth:  # the quote does not close in this paragraph: keep the pieces as they were
+            last = index
+        result.append((pieces[index][0], pieces[last][1]))
+        index = last + 1
+    return result
+
+
+def _quote_depth(paragraph: str, s: int, e: int, depth: int) -> int:
+    """Return how many double quotes are open after ``paragraph[s:e]``, given ``depth`` before.
+
+    Curly quotes are counted; an odd number of straight quotes opens or closes one.
+    """
+    piece = paragraph[s:e]
+    depth += sum(map(piece.count, _OPENING_DOUBLE)) - sum(map(piece.count, _CLOSING_DOUBLE))
+    if piece.count('"') % 2:
+        depth += -1 if depth > 0 else 1
+    return max(depth, 0)
