@@ -1,9 +1,38 @@
-"""The editors' and reviewers' admin. Thin: every change is a call into ``annotations.workflow``."""
+"""The editors' and reviewers' workspace in the Django admin.
+
+Thin: generic add/change/delete forms are off; every change is a call into ``annotations.workflow``,
+and every refusal comes back as the workflow's message. Read paths come from ``selectors``.
+"""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 
-from . import roles, workflow
-from .models import Claim, ClaimOccurrence, Evidence, ReviewEvent, SourceDocument
+from . import forms, roles, selectors, workflow
+from .pagination import IdFirstPaginator
+from .models import Action, Claim, ClaimStatus, ReviewEvent, SourceDocument
+
+STATUS_COLOURS = {
+    ClaimStatus.PENDING: "#6b7280",
+    ClaimStatus.IN_PROGRESS: "#2563eb",
+    ClaimStatus.IN_REVIEW: "#b45309",
+    ClaimStatus.RETURNED: "#be123c",
+    ClaimStatus.APPROVED: "#15803d",
+}
+VERDICT_COLOURS = {"verified": "#15803d", "disputed": "#b91c1c", "unverified": "#a16207", "": "#9ca3af"}
+
+# HTTP status of a page re-shown after a refusal, by kind of refusal.
+REFUSAL_STATUS = {"forbidden": 403, "conflict": 409, "not_found": 404}
+
+
+def badge(label, colour):
+    return format_html('<span class="fc-badge" style="background:{}">{}</span>', colour, label)
 
 
 class ReadOnlyAdminMixin:
@@ -23,79 +52,321 @@ class RoleRequiredMixin:
     """Users without a fact-check role see nothing."""
 
     def has_module_permission(self, request):
-        return roles.has_role(request.user) and super().has_module_permission(request)
+        return roles.has_role(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return roles.has_role(request.user) and super().has_view_permission(request, obj)
+        return roles.has_role(request.user)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset if roles.has_role(request.user) else queryset.none()
 
 
-class OccurrenceInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = ClaimOccurrence
-    fields = ("document", "position", "start", "end")
-    readonly_fields = fields
-    extra = 0
+# --- Claim list filters -------------------------------------------------------------------------
 
 
-class EvidenceInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = Evidence
-    fields = ("stance", "url", "document", "start", "end", "title", "excerpt", "added_by", "added_at")
-    readonly_fields = fields
-    extra = 0
+class AssigneeFilter(admin.SimpleListFilter):
+    title = "assignee"
+    parameter_name = "assignee"
+
+    def lookups(self, request, model_admin):
+        return [("me", "Assigned to me"), ("me_open", "My open work"), ("none", "Unassigned")] + [
+            (str(user.pk), user.get_username()) for user in forms.editors()
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "me":
+            return queryset.filter(assignee=request.user)
+        if value == "me_open":
+            return queryset.filter(assignee=request.user, status__in=selectors.OPEN_STATUSES)
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(assignee_id=int(value))
+        return queryset
 
 
-class ReviewEventInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = ReviewEvent
-    fields = ("created_at", "actor", "action", "status_before", "status_after", "verdict_before", "verdict_after", "comment")
-    readonly_fields = fields
-    ordering = ("-id",)
-    extra = 0
-    verbose_name_plural = "review history"
+class AwaitingMyReviewFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("mine", "Awaiting my review")] if roles.is_reviewer(request.user) else []
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(status=ClaimStatus.IN_REVIEW).exclude(submitted_by=request.user)
+        return queryset
+
+
+class DocumentFilter(admin.SimpleListFilter):
+    title = "document"
+    parameter_name = "document"
+
+    def lookups(self, request, model_admin):
+        return [(str(pk), Truncator(title).chars(60)) for pk, title in SourceDocument.objects.values_list("pk", "title")[:200]]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(occurrences__document_id=int(value)).distinct()
+        return queryset
+
+
+# --- Claims -------------------------------------------------------------------------------------
 
 
 @admin.register(Claim)
 class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("id", "text", "status", "verdict", "assignee", "updated_at")
-    list_filter = ("status", "verdict")
+    list_display = ("short_text", "documents", "status_badge", "verdict_badge", "assignee", "evidence", "last_change")
+    list_display_links = ("short_text",)
+    list_filter = (AwaitingMyReviewFilter, AssigneeFilter, "status", "verdict", DocumentFilter)
     search_fields = ("text",)
-    list_select_related = ("assignee",)
-    readonly_fields = ("text", "status", "verdict", "note", "assignee", "submitted_by", "version", "created_at", "updated_at")
-    inlines = [OccurrenceInline, EvidenceInline, ReviewEventInline]
-    actions = ["assign_to_me"]
+    list_per_page = 50
+    # The filtered count is computed once; the unfiltered one is not needed.
+    show_full_result_count = False
+    paginator = IdFirstPaginator
+    action_form = forms.ClaimActionForm
+    actions = ["assign_to_me", "assign_to_editor", "approve_selected"]
 
-    def has_change_permission(self, request, obj=None):
-        # The change page is shown read-only; actions still need the model permission.
-        return False
+    class Media:
+        css = {"all": ["annotations/admin.css"]}
+
+    # Rows
+
+    def get_queryset(self, request):
+        user = request.user
+        return selectors.claim_list(user).annotate(
+            mine_first=Case(
+                When(assignee_id=user.pk, status__in=selectors.OPEN_STATUSES, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+
+    def get_ordering(self, request):
+        return ["mine_first", "id"]
+
+    @admin.display(description="claim", ordering="text")
+    def short_text(self, claim):
+        return format_html('<span title="{}">{}</span>', claim.text, Truncator(claim.text).chars(110))
+
+    @admin.display(description="document(s)")
+    def documents(self, claim):
+        seen = {}
+        for occurrence in claim.occurrences.all():
+            seen.setdefault(occurrence.document.pk, occurrence.document.title)
+        return format_html_join(
+            ", ",
+            '<a href="{}" title="{}">{}</a>',
+            (
+                (reverse("admin:annotations_sourcedocument_change", args=[pk]), title, Truncator(title).chars(30))
+                for pk, title in seen.items()
+            ),
+        )
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, claim):
+        return badge(claim.get_status_display(), STATUS_COLOURS[claim.status])
+
+    @admin.display(description="verdict", ordering="verdict")
+    def verdict_badge(self, claim):
+        return badge(claim.get_verdict_display() or "—", VERDICT_COLOURS[claim.verdict])
+
+    @admin.display(description="last change", ordering="updated_at")
+    def last_change(self, claim):
+        return claim.updated_at
+
+    @admin.display(description="evidence")
+    def evidence(self, claim):
+        return len(claim.evidence.all())
+
+    # Bulk actions: each claim goes through the workflow; the message reports every refusal.
 
     def get_actions(self, request):
         actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
         if not roles.is_editor(request.user):
             actions.pop("assign_to_me", None)
+            actions.pop("assign_to_editor", None)
+        if not roles.is_reviewer(request.user):
+            actions.pop("approve_selected", None)
         return actions
+
+    def _bulk(self, request, queryset, verb, call):
+        done, refused = 0, []
+        for claim_id in queryset.order_by().values_list("id", flat=True).distinct():
+            try:
+                call(claim_id)
+                done += 1
+            except workflow.WorkflowError as error:
+                refused.append(f"Claim {claim_id}: {error}")
+        level = messages.SUCCESS if not refused else messages.WARNING
+        self.message_user(request, f"{done} claim(s) {verb}; {len(refused)} refused.", level)
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
 
     @admin.action(description="Assign selected claims to me")
     def assign_to_me(self, request, queryset):
-        done, refused = 0, []
-        for claim_id in queryset.values_list("id", flat=True):
-            try:
-                workflow.claim_assign(claim_id=claim_id, actor=request.user)
-                done += 1
-            except workflow.WorkflowError as error:
-                refused.append(f"#{claim_id}: {error}")
-        if done:
-            self.message_user(request, f"{done} claim(s) assigned to you.", messages.SUCCESS)
-        for line in refused:
-            self.message_user(request, line, messages.ERROR)
+        self._bulk(request, queryset, "assigned to you", lambda pk: workflow.claim_assign(claim_id=pk, actor=request.user))
+
+    @admin.action(description="Assign selected claims to the editor chosen")
+    def assign_to_editor(self, request, queryset):
+        form = forms.AssigneeForm(request.POST)
+        if not form.is_valid() or form.cleaned_data["assignee"] is None:
+            self.message_user(request, "Choose the editor to assign the claims to.", messages.ERROR)
+            return
+        assignee = form.cleaned_data["assignee"]
+        self._bulk(
+            request,
+            queryset,
+            f"assigned to {assignee.get_username()}",
+            lambda pk: workflow.claim_assign(claim_id=pk, actor=request.user, assignee=assignee),
+        )
+
+    @admin.action(description="Approve selected claims")
+    def approve_selected(self, request, queryset):
+        self._bulk(request, queryset, "approved", lambda pk: workflow.claim_approve(claim_id=pk, actor=request.user))
+
+    # The claim page
+
+    def get_urls(self):
+        return [
+            path("queue/", self.admin_site.admin_view(self.queue_view), name="annotations_claim_queue"),
+        ] + super().get_urls()
+
+    def queue_view(self, request):
+        """Claims in review that this reviewer may approve, oldest first."""
+        if not roles.is_reviewer(request.user):
+            raise PermissionDenied
+        claims = selectors.claims_awaiting_review(request.user)[:200]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Awaiting my review",
+            "opts": self.opts,
+            "claims": claims,
+        }
+        return TemplateResponse(request, "admin/annotations/claim/queue.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not roles.has_role(request.user):
+            raise PermissionDenied
+        claim = get_object_or_404(Claim.objects.select_related("assignee", "submitted_by"), pk=object_id)
+        bound, status = {}, 200
+        if request.method == "POST":
+            outcome = self._perform(request, claim)
+            if outcome is None:
+                return HttpResponseRedirect(request.get_full_path())
+            bound, status = outcome
+            claim.refresh_from_db()
+        return self._render_claim(request, claim, bound, status)
+
+    def _perform(self, request, claim):
+        """Run the posted action; return None on success, else (bound forms, HTTP status)."""
+        action = request.POST.get("_action", "")
+        user = request.user
+        handlers = {
+            "assign": (forms.VersionedForm, lambda d: workflow.claim_assign(claim_id=claim.pk, actor=user, expected_version=d["version"]), "The claim is yours."),
+            "verdict": (forms.VerdictForm, lambda d: workflow.claim_set_verdict(claim_id=claim.pk, actor=user, verdict=d["verdict"], note=d["note"], expected_version=d["version"]), "Verdict saved."),
+            "add_evidence": (forms.EvidenceForm, lambda d: workflow.evidence_add(
+                claim_id=claim.pk, actor=user, stance=d["stance"], url=d["url"],
+                document_id=d["document"].pk if d["document"] else None, start=d["start"], end=d["end"],
+                title=d["title"], excerpt=d["excerpt"], expected_version=d["version"]), "Evidence added."),
+            "remove_evidence": (forms.RemoveEvidenceForm, lambda d: workflow.evidence_remove(evidence_id=d["evidence_id"], actor=user, expected_version=d["version"]), "Evidence removed."),
+            "submit": (forms.VersionedForm, lambda d: workflow.claim_submit(claim_id=claim.pk, actor=user, expected_version=d["version"]), "Submitted for review."),
+            "approve": (forms.CommentForm, lambda d: workflow.claim_approve(claim_id=claim.pk, actor=user, comment=d["comment"], expected_version=d["version"]), "Approved."),
+            "return": (forms.CommentForm, lambda d: workflow.claim_return(claim_id=claim.pk, actor=user, comment=d["comment"], expected_version=d["version"]), "Returned to the editor."),
+            "reopen": (forms.ReasonForm, lambda d: workflow.claim_reopen(claim_id=claim.pk, actor=user, reason=d["reason"], expected_version=d["version"]), "Reopened."),
+            "comment": (forms.CommentForm, lambda d: workflow.claim_comment(claim_id=claim.pk, actor=user, comment=d["comment"]), "Comment added."),
+        }
+        if action not in handlers:
+            messages.error(request, f"Unknown action {action!r}.")
+            return {}, 400
+        form_class, call, done = handlers[action]
+        kwargs = {"documents": selectors.documents_for_passages(claim)} if form_class is forms.EvidenceForm else {}
+        form = form_class(request.POST, **kwargs)
+        if not form.is_valid():
+            problems = "; ".join(
+                f"{name}: {' '.join(errors)}" if name != "__all__" else " ".join(errors)
+                for name, errors in form.errors.items()
+            )
+            messages.error(request, f"Nothing was changed: {problems}")
+            return {action: form}, 400
+        try:
+            call(form.cleaned_data)
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+            return {action: form}, REFUSAL_STATUS.get(error.code, 400)
+        messages.success(request, done)
+        return None
+
+    def _render_claim(self, request, claim, bound, status):
+        user = request.user
+        allowed = workflow.allowed_actions(claim, user)
+        initial = {"version": claim.version}
+        documents = selectors.documents_for_passages(claim)
+        verdict_form = bound.get("verdict") or forms.VerdictForm(initial={**initial, "verdict": claim.verdict, "note": claim.note})
+        evidence_form = bound.get("add_evidence") or forms.EvidenceForm(initial={**initial, "stance": "supports"}, documents=documents)
+        if "add_evidence" in bound:
+            evidence_form.fields["document"].queryset = documents
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Claim {claim.pk}",
+            "subtitle": None,
+            "opts": self.opts,
+            "original": claim,
+            "claim": claim,
+            "has_view_permission": True,
+            "allowed": set(allowed),
+            "Action": Action,
+            "in_context": selectors.claim_in_context(claim),
+            "evidence": selectors.claim_evidence(claim),
+            "history": selectors.claim_history(claim),
+            "verdict_form": verdict_form,
+            "evidence_form": evidence_form,
+            "return_form": bound.get("return") or forms.CommentForm(initial=initial),
+            "approve_form": bound.get("approve") or forms.CommentForm(initial=initial),
+            "reopen_form": bound.get("reopen") or forms.ReasonForm(initial=initial),
+            "comment_form": bound.get("comment") or forms.CommentForm(initial=initial),
+            "status_badge": self.status_badge(claim),
+            "verdict_badge": self.verdict_badge(claim),
+            "is_conflict": status == 409,
+        }
+        return TemplateResponse(request, "admin/annotations/claim/work.html", context, status=status)
+
+
+# --- Documents ----------------------------------------------------------------------------------
 
 
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("title", "publisher", "published_on", "file_name", "loaded_at")
     search_fields = ("title", "publisher", "file_name")
-    readonly_fields = ("title", "publisher", "url", "published_on", "file_name", "content_hash", "loaded_at", "text")
+
+    class Media:
+        css = {"all": ["annotations/admin.css"]}
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not roles.has_role(request.user):
+            raise PermissionDenied
+        document = get_object_or_404(SourceDocument, pk=object_id)
+        counts = selectors.document_status_counts(document)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": document.title,
+            "opts": self.opts,
+            "original": document,
+            "document": document,
+            "segments": selectors.document_segments(document),
+            "counts": [(ClaimStatus(s).label, n, STATUS_COLOURS[s]) for s, n in counts.items()],
+            "verdict_colours": VERDICT_COLOURS,
+            "claims_url": reverse("admin:annotations_claim_changelist") + f"?document={document.pk}",
+        }
+        return TemplateResponse(request, "admin/annotations/sourcedocument/detail.html", context)
+
+
+# --- History ------------------------------------------------------------------------------------
 
 
 @admin.register(ReviewEvent)
@@ -103,6 +374,7 @@ class ReviewEventAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "claim", "actor", "action", "status_before", "status_after", "verdict_after")
     list_filter = ("action",)
     list_select_related = ("claim", "actor")
+    show_full_result_count = False
     readonly_fields = (
         "claim", "actor", "action", "status_before", "status_after", "verdict_before",
         "verdict_after", "comment", "details", "claim_version", "created_at",

@@ -10,6 +10,8 @@ def test_reviewer_sees_the_seeded_claims_in_the_admin(live_server, new_page, log
     call_command("load_seeds", verbosity=0)
     total = Claim.objects.count()
     assert total > 20
+    reviewer.is_staff = True
+    reviewer.save()
     page = login(new_page(), "reviewer1", "pw-reviewer1")
     page.goto(f"{live_server.url}/admin/annotations/claim/")
     assert page.locator("#result_list tbody tr").count() == min(total, 100)

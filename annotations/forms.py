@@ -1,0 +1,76 @@
+"""Forms of the admin workspace: they check the shape of the input; the workflow checks the rules."""
+
+from django import forms
+from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from . import roles
+from .models import SourceDocument, Stance, Verdict
+
+
+def editors():
+    return (
+        get_user_model()
+        .objects.filter(Q(is_superuser=True) | Q(groups__name__in=[roles.EDITOR, roles.REVIEWER]), is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class VerdictForm(VersionedForm):
+    verdict = forms.ChoiceField(choices=Verdict.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text="Why this verdict; for 'unverified', what was tried.",
+    )
+
+
+class EvidenceForm(VersionedForm):
+    stance = forms.ChoiceField(choices=Stance.choices)
+    url = forms.CharField(label="Web address", required=False, max_length=2000)
+    document = forms.ModelChoiceField(
+        label="Or a passage of document", queryset=SourceDocument.objects.none(), required=False
+    )
+    start = forms.IntegerField(required=False, min_value=0, label="from character")
+    end = forms.IntegerField(required=False, min_value=1, label="to character")
+    title = forms.CharField(required=False, max_length=500)
+    excerpt = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}))
+
+    def __init__(self, *args, documents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if documents is not None:
+            self.fields["document"].queryset = documents
+
+
+class RemoveEvidenceForm(VersionedForm):
+    evidence_id = forms.IntegerField(min_value=1)
+
+
+class CommentForm(VersionedForm):
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}))
+
+
+class ReasonForm(VersionedForm):
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}))
+
+
+class AssigneeForm(forms.Form):
+    """The editor to assign claims to."""
+
+    assignee = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), required=False, label="Editor", empty_label="(editor)"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = editors()
+
+
+class ClaimActionForm(AssigneeForm, helpers.ActionForm):
+    """The changelist's action bar, with the editor to assign to."""

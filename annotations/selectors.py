@@ -1,0 +1,158 @@
+"""Read paths shared by the admin, the API and the exports: querysets with their joins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch
+
+from . import roles
+from .models import Claim, ClaimOccurrence, ClaimStatus, Evidence, ReviewEvent, SourceDocument, Verdict
+
+OPEN_STATUSES = (ClaimStatus.IN_PROGRESS, ClaimStatus.RETURNED)
+
+
+def claim_list(user):
+    """Return the claims ``user`` may see, with what a list row shows, in a fixed number of queries."""
+    if not roles.has_role(user):
+        return Claim.objects.none()
+    # Evidence is prefetched (ids only) rather than counted in SQL: a correlated count would be
+    # evaluated for every claim in the table before the sort, not just for the rows on the page.
+    return Claim.objects.select_related("assignee").prefetch_related(
+        Prefetch(
+            "occurrences",
+            queryset=ClaimOccurrence.objects.select_related("document").only(
+                "id", "claim_id", "position", "document__id", "document__title"
+            ),
+        ),
+        Prefetch("evidence", queryset=Evidence.objects.only("id", "claim_id")),
+    )
+
+
+def claims_awaiting_review(reviewer):
+    """Return claims in review that ``reviewer`` may approve (not their own), oldest first."""
+    if not roles.is_reviewer(reviewer):
+        return Claim.objects.none()
+    return (
+        Claim.objects.filter(status=ClaimStatus.IN_REVIEW)
+        .exclude(submitted_by=reviewer)
+        .select_related("assignee", "submitted_by")
+        .order_by("updated_at", "id")
+    )
+
+
+def open_work(user):
+    """Return the claims assigned to ``user`` that still need their work."""
+    return Claim.objects.filter(assignee=user, status__in=OPEN_STATUSES)
+
+
+def counts_by_status_and_verdict() -> dict:
+    """Return claim counts per status and per verdict as (value, label, count), zeros included."""
+    rows = Claim.objects.order_by().values("status", "verdict").annotate(n=Count("pk"))
+    by_status = dict.fromkeys(ClaimStatus.values, 0)
+    by_verdict = dict.fromkeys(Verdict.values, 0)
+    for row in rows:
+        by_status[row["status"]] += row["n"]
+        if row["verdict"]:
+            by_verdict[row["verdict"]] += row["n"]
+    return {
+        "status": [(value, ClaimStatus(value).label, n) for value, n in by_status.items()],
+        "verdict": [(value, Verdict(value).label, n) for value, n in by_verdict.items()],
+        "total": sum(by_status.values()),
+    }
+
+
+def recent_events(limit: int):
+    """Return the latest review events across all claims, newest first."""
+    return ReviewEvent.objects.select_related("claim", "actor").order_by("-id")[:limit]
+
+
+def claim_history(claim):
+    """Return the claim's review history, newest first, with the actors."""
+    return ReviewEvent.objects.filter(claim=claim).select_related("actor").order_by("-id")
+
+
+def claim_evidence(claim):
+    return Evidence.objects.filter(claim=claim).select_related("document", "added_by").order_by("id")
+
+
+@dataclass
+class InContext:
+    """A claim's sentence inside its paragraph: ``before`` + ``sentence`` + ``after``."""
+
+    occurrence: ClaimOccurrence
+    document: SourceDocument
+    before: str
+    sentence: str
+    after: str
+
+
+def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return the span of the paragraph (between blank or line breaks) holding ``[start:end]``."""
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    return left, len(text) if right == -1 else right
+
+
+def claim_in_context(claim) -> list[InContext]:
+    """Return, for each occurrence of the claim, its paragraph with the sentence marked."""
+    result = []
+    occurrences = ClaimOccurrence.objects.filter(claim=claim).select_related("document").order_by("document_id", "position")
+    for occurrence in occurrences:
+        text = occurrence.document.text
+        left, right = paragraph_bounds(text, occurrence.start, occurrence.end)
+        result.append(
+            InContext(
+                occurrence=occurrence,
+                document=occurrence.document,
+                before=text[left : occurrence.start],
+                sentence=text[occurrence.start : occurrence.end],
+                after=text[occurrence.end : right],
+            )
+        )
+    return result
+
+
+@dataclass
+class Segment:
+    text: str
+    claim: Claim | None = None
+
+
+def document_segments(document) -> list[Segment]:
+    """Split the document's text into plain segments and claim segments, in order."""
+    occurrences = (
+        ClaimOccurrence.objects.filter(document=document)
+        .select_related("claim")
+        .only("start", "end", "claim__id", "claim__status", "claim__verdict", "claim__text")
+        .order_by("start")
+    )
+    segments, cursor, text = [], 0, document.text
+    for occurrence in occurrences:
+        if occurrence.start < cursor:  # overlapping spans cannot be drawn twice
+            continue
+        if occurrence.start > cursor:
+            segments.append(Segment(text[cursor : occurrence.start]))
+        segments.append(Segment(text[occurrence.start : occurrence.end], occurrence.claim))
+        cursor = occurrence.end
+    if cursor < len(text):
+        segments.append(Segment(text[cursor:]))
+    return segments
+
+
+def document_status_counts(document) -> dict:
+    rows = (
+        Claim.objects.filter(occurrences__document=document)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    counts = dict.fromkeys(ClaimStatus.values, 0)
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def documents_for_passages(claim):
+    """Return the documents a claim may cite passages from (those it does not occur in)."""
+    return SourceDocument.objects.exclude(occurrences__claim=claim).only("id", "title").order_by("title")

@@ -1,0 +1,360 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from annotations import workflow
+from annotations.models import Claim, ReviewEvent
+from annotations.tests.conftest import CLAIM_TEXT, SECOND_CLAIM_TEXT, SURVEY_CLAIM_TEXT, document_input
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:annotations_claim_changelist"
+
+
+def staff(client, user):
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    return client
+
+
+def claim_url(claim):
+    return reverse("admin:annotations_claim_change", args=[claim.pk])
+
+
+def listed_ids(response):
+    """Return the claim ids of the changelist rows, in order."""
+    return [int(pk) for pk in re.findall(r'name="_selected_action" value="(\d+)"', response.content.decode())]
+
+
+def many_claims(count, prefix="Generated"):
+    sentences = [f"{prefix} statement number {i} says that {i * 7} people attended the rally." for i in range(count)]
+    text = " ".join(sentences)
+    workflow.document_load(document=document_input(text, f"{prefix} document", sentences))
+
+
+# --- The list -----------------------------------------------------------------------------------
+
+
+def test_list_shows_text_documents_badges_assignee_evidence_and_last_change(client, editor, claim, advance):
+    advance(claim, "in_progress")
+    staff(client, editor)
+    html = client.get(reverse(CHANGELIST)).content.decode()
+    assert f'title="{CLAIM_TEXT}"' in html  # full text on hover
+    assert "River report" in html and "Plastic survey" in html
+    assert 'class="fc-badge"' in html and "In progress" in html and "Verified" in html
+    row = re.search(rf'name="_selected_action" value="{claim.pk}".*?</tr>', html, re.S).group(0)
+    assert "editor1" in row
+    assert '<td class="field-evidence">1</td>' in row
+    assert "field-last_change" in row and "Last change" in html
+
+
+@pytest.mark.parametrize("per_page", [5, 50])
+def test_list_runs_a_fixed_number_of_queries_whatever_the_page_size(client, editor, documents, per_page, django_assert_max_num_queries, monkeypatch):
+    many_claims(60)
+    from annotations.admin import ClaimAdmin
+
+    monkeypatch.setattr(ClaimAdmin, "list_per_page", per_page)
+    staff(client, editor)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse(CHANGELIST))
+    assert len(listed_ids(response)) == per_page
+
+
+def test_default_order_puts_my_open_work_first(client, editor, editor2, documents):
+    staff(client, editor)
+    claims = list(Claim.objects.order_by("id"))
+    last = claims[-1]
+    workflow.claim_assign(claim_id=last.pk, actor=editor)
+    workflow.claim_assign(claim_id=claims[0].pk, actor=editor2)
+    ids = listed_ids(client.get(reverse(CHANGELIST)))
+    assert ids[0] == last.pk
+    assert ids[1:] == [c.pk for c in claims[:-1]]
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("assignee=me", {CLAIM_TEXT}),
+        ("assignee=me_open", {CLAIM_TEXT}),
+        ("assignee=none", {SECOND_CLAIM_TEXT, SURVEY_CLAIM_TEXT}),
+        ("status__exact=in_progress", {CLAIM_TEXT}),
+        ("verdict__exact=verified", {CLAIM_TEXT}),
+        ("q=tonnes", {CLAIM_TEXT, SURVEY_CLAIM_TEXT}),
+    ],
+)
+def test_filters_and_search(client, editor, claim, advance, query, expected):
+    advance(claim, "in_progress")
+    staff(client, editor)
+    ids = listed_ids(client.get(reverse(CHANGELIST) + "?" + query))
+    assert {Claim.objects.get(pk=pk).text for pk in ids} == expected
+
+
+def test_document_filter(client, editor, documents):
+    staff(client, editor)
+    ids = listed_ids(client.get(reverse(CHANGELIST) + f"?document={documents.survey.pk}"))
+    assert [Claim.objects.get(pk=pk).text for pk in ids] == [SURVEY_CLAIM_TEXT]
+
+
+def test_awaiting_my_review_excludes_what_i_submitted(client, reviewer, reviewer2, editor, documents, advance):
+    mine = advance(Claim.objects.get(text=CLAIM_TEXT), "in_review", by=reviewer)
+    theirs = advance(Claim.objects.get(text=SURVEY_CLAIM_TEXT), "in_review", by=editor)
+    staff(client, reviewer)
+    ids = listed_ids(client.get(reverse(CHANGELIST) + "?review=mine"))
+    assert ids == [theirs.pk]
+    queue = client.get(reverse("admin:annotations_claim_queue")).content.decode()
+    assert SURVEY_CLAIM_TEXT[:40] in queue and CLAIM_TEXT[:40] not in queue
+    assert mine.status == "in_review"
+
+
+def test_queue_is_oldest_first(client, reviewer, editor, documents, advance):
+    first = advance(Claim.objects.get(text=SURVEY_CLAIM_TEXT), "in_review", by=editor)
+    second = advance(Claim.objects.get(text=CLAIM_TEXT), "in_review", by=editor)
+    staff(client, reviewer)
+    html = client.get(reverse("admin:annotations_claim_queue")).content.decode()
+    assert html.index(claim_url(first)) < html.index(claim_url(second))
+
+
+# --- Bulk actions -------------------------------------------------------------------------------
+
+
+def test_bulk_assign_to_me_reports_passed_and_each_refusal(client, editor, editor2, documents, advance):
+    staff(client, editor)
+    taken = advance(Claim.objects.get(text=CLAIM_TEXT), "in_review", by=editor2)
+    free = list(Claim.objects.exclude(pk=taken.pk).values_list("pk", flat=True))
+    before = ReviewEvent.objects.count()
+    response = client.post(
+        reverse(CHANGELIST),
+        {"action": "assign_to_me", "_selected_action": [taken.pk, *free]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "2 claim(s) assigned to you; 1 refused." in html
+    assert f"Claim {taken.pk}: Cannot assign a claim that is in review." in html
+    assert ReviewEvent.objects.count() == before + 2
+    assert set(Claim.objects.filter(assignee=editor).values_list("pk", flat=True)) == set(free)
+
+
+def test_bulk_assign_to_an_editor(client, reviewer, editor2, documents, outsider):
+    staff(client, reviewer)
+    ids = list(Claim.objects.values_list("pk", flat=True))
+    response = client.post(
+        reverse(CHANGELIST),
+        {"action": "assign_to_editor", "assignee": editor2.pk, "_selected_action": ids},
+        follow=True,
+    )
+    assert "3 claim(s) assigned to editor2; 0 refused." in response.content.decode()
+    assert Claim.objects.filter(assignee=editor2).count() == 3
+    event = ReviewEvent.objects.filter(action="assigned").latest("id")
+    assert event.actor == reviewer and event.details["assignee_after"] == "editor2"
+
+
+def test_bulk_assign_to_an_editor_needs_the_editor(client, reviewer, documents):
+    staff(client, reviewer)
+    response = client.post(
+        reverse(CHANGELIST),
+        {"action": "assign_to_editor", "assignee": "", "_selected_action": list(Claim.objects.values_list("pk", flat=True))},
+        follow=True,
+    )
+    assert "Choose the editor to assign the claims to." in response.content.decode()
+    assert not Claim.objects.filter(assignee__isnull=False).exists()
+
+
+def test_bulk_approve_passes_others_and_refuses_my_own(client, reviewer, editor, documents, advance):
+    own = advance(Claim.objects.get(text=CLAIM_TEXT), "in_review", by=reviewer)
+    other = advance(Claim.objects.get(text=SURVEY_CLAIM_TEXT), "in_review", by=editor)
+    pending = Claim.objects.get(text=SECOND_CLAIM_TEXT)
+    staff(client, reviewer)
+    response = client.post(
+        reverse(CHANGELIST),
+        {"action": "approve_selected", "_selected_action": [own.pk, other.pk, pending.pk]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "1 claim(s) approved; 2 refused." in html
+    assert f"Claim {own.pk}: You submitted this verdict, so someone else must approve it." in html
+    assert f"Claim {pending.pk}: Cannot approve a claim that is pending." in html
+    assert Claim.objects.get(pk=other.pk).status == "approved"
+    assert Claim.objects.get(pk=own.pk).status == "in_review"
+
+
+# --- The claim page -----------------------------------------------------------------------------
+
+
+def buttons(html):
+    return set(re.findall(r'<input type="submit" value="([^"]+)"', html))
+
+
+@pytest.mark.parametrize(
+    "status, who, expected",
+    [
+        ("pending", "editor", {"Assign to me", "Comment"}),
+        ("pending", "outsider", None),
+        ("in_progress", "editor", {"Save verdict", "Add evidence", "Remove", "Submit for review", "Comment"}),
+        ("in_progress", "editor2", {"Assign to me", "Comment"}),
+        ("in_review", "editor", {"Comment"}),
+        ("in_review", "editor2", {"Comment"}),
+        ("in_review", "reviewer", {"Approve", "Return", "Comment"}),
+        ("approved", "reviewer", {"Reopen", "Comment"}),
+        ("approved", "editor", {"Comment"}),
+        ("returned", "editor", {"Assign to me", "Save verdict", "Add evidence", "Remove", "Submit for review", "Comment"}),
+    ],
+)
+def test_claim_page_offers_exactly_the_allowed_actions(client, request, claim, advance, status, who, expected):
+    reviewed_by = request.getfixturevalue("reviewer2") if who == "reviewer" else None
+    advance(claim, status, reviewed_by=reviewed_by)
+    staff(client, request.getfixturevalue(who))
+    response = client.get(claim_url(claim))
+    if expected is None:
+        assert response.status_code == 403
+        return
+    assert buttons(response.content.decode()) == expected
+
+
+def test_reviewer_sees_no_approve_button_on_their_own_submission(client, reviewer, claim, advance):
+    advance(claim, "in_review", by=reviewer)
+    staff(client, reviewer)
+    assert buttons(client.get(claim_url(claim)).content.decode()) == {"Return", "Comment"}
+
+
+def test_claim_page_shows_context_evidence_and_history_newest_first(client, editor, claim, advance):
+    advance(claim, "in_progress")
+    staff(client, editor)
+    html = client.get(claim_url(claim)).content.decode()
+    assert f"<mark>{CLAIM_TEXT}</mark> {SECOND_CLAIM_TEXT}" in html  # the paragraph, claim highlighted
+    assert reverse("admin:annotations_sourcedocument_change", args=[claim.occurrences.get().document_id]) in html
+    assert "https://example.org/survey" in html and "Supports" in html
+    actions = re.findall(r'class="fc-event" data-action="(\w+)"', html)
+    assert actions == ["evidence_added", "verdict_set", "assigned", "created"]
+
+
+def test_editor_walks_a_claim_through_the_page(client, editor, claim, other_document):
+    staff(client, editor)
+    url = claim_url(claim)
+    assert client.post(url, {"_action": "assign", "version": 1}).status_code == 302
+    assert client.post(url, {"_action": "verdict", "version": 2, "verdict": "disputed", "note": "The survey says 120."}).status_code == 302
+    response = client.post(url, {"_action": "add_evidence", "version": 3, "stance": "refutes", "document": other_document.pk, "start": 0, "end": 20})
+    assert response.status_code == 302
+    assert client.post(url, {"_action": "submit", "version": 4}).status_code == 302
+    claim.refresh_from_db()
+    assert (claim.status, claim.verdict, claim.note, claim.version) == ("in_review", "disputed", "The survey says 120.", 5)
+    evidence = claim.evidence.get()
+    assert evidence.document == other_document and evidence.excerpt == other_document.text[0:20]
+    assert list(claim.events.values_list("action", "actor__username")) == [
+        ("created", None), ("assigned", "editor1"), ("verdict_set", "editor1"),
+        ("evidence_added", "editor1"), ("submitted", "editor1"),
+    ]
+
+
+def test_refusal_is_shown_and_changes_nothing(client, editor, claim, advance):
+    advance(claim, "in_progress")
+    staff(client, editor)
+    workflow.evidence_remove(evidence_id=claim.evidence.get().pk, actor=editor)
+    claim.refresh_from_db()
+    before = ReviewEvent.objects.count()
+    response = client.post(claim_url(claim), {"_action": "submit", "version": claim.version})
+    assert response.status_code == 400
+    assert "A verified verdict needs at least one evidence item before it is submitted." in response.content.decode()
+    assert ReviewEvent.objects.count() == before
+    assert Claim.objects.get(pk=claim.pk).status == "in_progress"
+
+
+def test_return_needs_a_comment(client, reviewer2, claim, advance):
+    advance(claim, "in_review")
+    staff(client, reviewer2)
+    response = client.post(claim_url(claim), {"_action": "return", "version": claim.version, "comment": "  "})
+    assert "A comment saying what to change is required to return a claim." in response.content.decode()
+    assert Claim.objects.get(pk=claim.pk).status == "in_review"
+    client.post(claim_url(claim), {"_action": "return", "version": claim.version, "comment": "Cite the survey page."})
+    claim.refresh_from_db()
+    assert claim.status == "returned"
+    assert claim.events.latest("id").comment == "Cite the survey page."
+
+
+def test_stale_save_keeps_the_other_change_and_shows_my_input_back(client, editor, claim, advance):
+    advance(claim, "in_progress")
+    staff(client, editor)
+    seen_version = claim.version
+    workflow.claim_set_verdict(claim_id=claim.pk, actor=editor, verdict="unverified", note="Their change")
+    before = ReviewEvent.objects.count()
+    response = client.post(
+        claim_url(claim),
+        {"_action": "verdict", "version": seen_version, "verdict": "disputed", "note": "My typed note"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "changed by someone else" in html
+    assert "My typed note</textarea>" in html
+    assert re.search(r'value="disputed"[^>]*checked', html)
+    claim.refresh_from_db()
+    assert (claim.verdict, claim.note) == ("unverified", "Their change")
+    assert "Their change" in html
+    assert ReviewEvent.objects.count() == before
+
+
+def test_malformed_posts_are_refused_with_a_reason(client, editor, claim, advance):
+    advance(claim, "in_progress")
+    staff(client, editor)
+    for data, reason in [
+        ({"_action": "verdict", "version": "abc", "verdict": "disputed"}, "version"),
+        ({"_action": "verdict", "version": claim.version, "verdict": "maybe"}, "verdict"),
+        ({"_action": "add_evidence", "version": claim.version, "stance": "supports", "url": "javascript:alert(1)"}, "not a valid web address"),
+        ({"_action": "remove_evidence", "version": claim.version, "evidence_id": 999999}, "Evidence 999999 does not exist."),
+        ({"_action": "explode"}, "Unknown action"),
+    ]:
+        before = ReviewEvent.objects.count()
+        response = client.post(claim_url(claim), data)
+        assert response.status_code in (400, 404), data
+        assert reason in response.content.decode(), data
+        assert ReviewEvent.objects.count() == before
+
+
+def test_claim_page_runs_a_bounded_number_of_queries(client, editor, claim, advance, django_assert_max_num_queries):
+    advance(claim, "in_progress")
+    for n in range(5):
+        workflow.claim_comment(claim_id=claim.pk, actor=editor, comment=f"comment {n}")
+    staff(client, editor)
+    with django_assert_max_num_queries(20):
+        assert client.get(claim_url(claim)).status_code == 200
+
+
+# --- Other pages --------------------------------------------------------------------------------
+
+
+def test_document_page_highlights_claims_by_verdict_and_counts_statuses(client, editor, claim, advance, documents):
+    advance(claim, "in_review")
+    staff(client, editor)
+    html = client.get(reverse("admin:annotations_sourcedocument_change", args=[documents.report.pk])).content.decode()
+    assert re.search(rf'data-verdict="verified" href="{claim_url(claim)}"', html)
+    assert html.count('class="fc-claim" data-verdict') == 2
+    counts = re.search(r'id="status-counts">(.*?)</p>', html, re.S).group(1)
+    assert re.search(r"Pending</span> 1", counts) and re.search(r"In review</span> 1", counts)
+
+
+def test_document_text_is_escaped(client, editor):
+    text = "<script>alert('x')</script> The minister said 40 schools closed on Monday."
+    sentence = "The minister said 40 schools closed on Monday."
+    result = workflow.document_load(document=document_input(text, "Escaping", [sentence]))
+    staff(client, editor)
+    html = client.get(reverse("admin:annotations_sourcedocument_change", args=[result.document.pk])).content.decode()
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+
+
+def test_index_shows_counts_and_my_queue(client, reviewer, editor, documents, advance):
+    advance(Claim.objects.get(text=CLAIM_TEXT), "in_review", by=editor)
+    workflow.claim_assign(claim_id=Claim.objects.get(text=SURVEY_CLAIM_TEXT).pk, actor=reviewer)
+    staff(client, reviewer)
+    html = client.get(reverse("admin:index")).content.decode()
+    counts = re.search(r'id="counts">(.*?)</div>', html, re.S).group(1)
+    assert "Claims: 3" in counts
+    assert re.search(r'data-status="pending">Pending</a>: 1', counts)
+    assert re.search(r'data-status="in_review">In review</a>: 1', counts)
+    assert re.search(r'data-status="in_progress">In progress</a>: 1', counts)
+    assert re.search(r'data-verdict="verified">Verified</a>: 1', counts)
+    assert re.search(r'data-status="approved">Approved</a>: 0', counts)
+    assert "Recent activity" in html and 'id="recent-activity"' in html
+    queue = re.search(r'id="my-queue">(.*?)</div>', html, re.S).group(1)
+    assert "?assignee=me_open" in queue
+    assert "1 claim(s) assigned to me need work" in queue
+    assert "1 awaiting my review" in queue

@@ -1,0 +1,146 @@
+"""Time the admin's claim list and claim page over 100,000 claims on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck_bench \\
+        .venv/bin/python bench/admin_bench.py --claims 100000
+
+Loads realistic synthetic articles with the same code path as ``load_seeds`` (into a throwaway
+database whose name contains "bench", dropped and created again unless ``--reuse``), puts some
+claims through the workflow so every status and filter has rows, then requests each page through
+Django's test client as a logged-in reviewer and prints the median and p90 time and the number
+of queries of each. It also times one bare ``COUNT(*)`` of the claims: the changelist pays it
+once per request (``show_full_result_count`` is off, so not twice).
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+
+import django  # noqa: E402
+
+from load_bench import rate, reset_database, write_articles  # noqa: E402
+
+
+def prepare(claims: int, seed: int) -> None:
+    from django.core.management import call_command
+
+    from annotations.ingest.loader import load_paths
+
+    reset_database()
+    call_command("migrate", verbosity=0)
+    call_command("loaddata", "fixtures/roles.json", verbosity=0)
+    with tempfile.TemporaryDirectory() as folder:
+        paths, total = write_articles(Path(folder), claims, seed)
+        started = time.perf_counter()
+        load_paths(paths)
+        print(f"loaded {rate(total, time.perf_counter() - started)} sentences")
+
+
+def cast():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    User = get_user_model()
+    users = {}
+    for name, group in [("bench-editor", "editor"), ("bench-reviewer", "reviewer")]:
+        user, _ = User.objects.get_or_create(username=name, defaults={"is_staff": True})
+        user.groups.add(Group.objects.get(name=group))
+        users[group] = user
+    return users
+
+
+def put_claims_through_the_workflow(users, count: int) -> None:
+    """Give the filters something to find: assigned, ruled, submitted and approved claims."""
+    from annotations import workflow
+    from annotations.models import Claim
+
+    editor, reviewer = users["editor"], users["reviewer"]
+    ids = list(Claim.objects.order_by("id").values_list("id", flat=True)[: count])
+    for n, claim_id in enumerate(ids):
+        workflow.claim_assign(claim_id=claim_id, actor=editor)
+        if n % 2:
+            continue
+        workflow.claim_set_verdict(claim_id=claim_id, actor=editor, verdict="unverified", note="No source answered.")
+        if n % 4 == 0:
+            workflow.claim_submit(claim_id=claim_id, actor=editor)
+        if n % 8 == 0:
+            workflow.claim_approve(claim_id=claim_id, actor=reviewer)
+
+
+def measure(client, url: str, runs: int):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm-up
+    timings = []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            sys.exit(f"{url} answered {response.status_code}")
+    timings.sort()
+    p90 = timings[min(len(timings) - 1, int(len(timings) * 0.9))]
+    return statistics.median(timings), p90, len(queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=20, help="requests per page")
+    parser.add_argument("--workflow", type=int, default=2_000, help="claims put through the workflow")
+    parser.add_argument("--reuse", action="store_true", help="keep the database already loaded")
+    args = parser.parse_args()
+
+    django.setup()
+    if not args.reuse:
+        prepare(args.claims, args.seed)
+    from django.db import connection
+    from django.test import Client
+
+    from annotations.models import Claim
+
+    users = cast()
+    if not args.reuse:
+        started = time.perf_counter()
+        put_claims_through_the_workflow(users, args.workflow)
+        print(f"workflow: {args.workflow} claims taken, ruled, submitted, approved in {time.perf_counter() - started:.1f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    total = Claim.objects.count()
+    word = Claim.objects.order_by("id").values_list("text", flat=True)[total // 2].split()[3]
+    middle = Claim.objects.order_by("id").values_list("id", flat=True)[total // 2]
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(users["reviewer"])
+    pages = [
+        ("claim list, default view", "/admin/annotations/claim/"),
+        ("claim list, filter status=in_review", "/admin/annotations/claim/?status__exact=in_review"),
+        ("claim list, filter assigned to me", "/admin/annotations/claim/?assignee=me"),
+        ("claim list, awaiting my review", "/admin/annotations/claim/?review=mine"),
+        (f"claim list, search {word!r}", f"/admin/annotations/claim/?q={word}"),
+        ("claim list, page 500", "/admin/annotations/claim/?p=500"),
+        ("claim page", f"/admin/annotations/claim/{middle}/change/"),
+        ("reviewer queue", "/admin/annotations/claim/queue/"),
+        ("admin index", "/admin/"),
+    ]
+    started = time.perf_counter()
+    Claim.objects.count()
+    count_ms = (time.perf_counter() - started) * 1000
+    print(f"\n{connection.vendor}, {total:,} claims; one COUNT(*) of all claims: {count_ms:.1f} ms")
+    print(f"{'page':45} {'median ms':>10} {'p90 ms':>8} {'queries':>8}")
+    for label, url in pages:
+        median, p90, queries = measure(client, url, args.runs)
+        print(f"{label:45} {median:10.1f} {p90:8.1f} {queries:8d}")
+
+
+if __name__ == "__main__":
+    main()
