@@ -79,6 +79,7 @@ class Claim(models.Model):
         null=True,
         blank=True,
         related_name="assigned_claims",
+        db_index=False,  # claim_assignee_idx (assignee, status) serves it
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -86,6 +87,7 @@ class Claim(models.Model):
         null=True,
         blank=True,
         related_name="submitted_claims",
+        db_index=False,  # only read beside status, which is indexed
         help_text="Who submitted the verdict under review (they may not approve it).",
     )
     version = models.PositiveIntegerField(default=1, help_text="Bumped by every change.")
@@ -121,7 +123,10 @@ class Claim(models.Model):
 class ClaimOccurrence(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="occurrences")
     document = models.ForeignKey(
-        SourceDocument, on_delete=models.PROTECT, related_name="occurrences"
+        SourceDocument,
+        on_delete=models.PROTECT,
+        related_name="occurrences",
+        db_index=False,  # occurrence_document_position_unique (document, position) serves it
     )
     start = models.PositiveIntegerField(help_text="Offset of the first character in the text.")
     end = models.PositiveIntegerField(help_text="Offset just past the last character.")
@@ -135,7 +140,6 @@ class ClaimOccurrence(models.Model):
             ),
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="occurrence_span_valid"),
         ]
-        indexes = [models.Index(fields=["claim"], name="occurrence_claim_idx")]
 
     def __str__(self):
         return f"{self.document_id}[{self.start}:{self.end}]"
@@ -209,7 +213,12 @@ class ReviewEventQuerySet(models.QuerySet):
 class ReviewEvent(models.Model):
     Action = Action
 
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
+    claim = models.ForeignKey(
+        Claim,
+        on_delete=models.PROTECT,
+        related_name="events",
+        db_index=False,  # event_claim_idx (claim, id) serves it
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -502,7 +503,7 @@ class Sentence:
     end: int
     text: str
 
-    @property
+    @cached_property
     def text_hash(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
@@ -539,18 +540,6 @@ def document_load(*, document: DocumentInput, actor=None) -> LoadResult:
     already a claim becomes one more occurrence of that claim.
     """
     return documents_load(documents=[document], actor=actor)[0]
-
-
-# SQLite refuses statements with more than a few thousand parameters.
-_IN_CHUNK = 500
-
-
-def _claim_ids_by_hash(hashes: list[str]) -> dict[str, int]:
-    found = {}
-    for at in range(0, len(hashes), _IN_CHUNK):
-        chunk = hashes[at : at + _IN_CHUNK]
-        found.update(Claim.objects.filter(text_hash__in=chunk).values_list("text_hash", "id"))
-    return found
 
 
 _DOCUMENT_FIELDS = [
@@ -594,19 +583,16 @@ def documents_load(*, documents: list[DocumentInput], actor=None) -> list[LoadRe
     for content_hash, index in fresh.items():
         for sentence in documents[index].sentences:
             claim_text.setdefault(sentence.text_hash, sentence.text)
-    claim_ids = _claim_ids_by_hash(list(claim_text))
-    preexisting = set(claim_ids)
     created = bulk.insert_rows(
         Claim,
         ["text", "text_hash", "status", "verdict", "note", "version", "created_at", "updated_at"],
-        [
-            (text, text_hash, ClaimStatus.PENDING, "", "", 1, now, now)
-            for text_hash, text in claim_text.items()
-            if text_hash not in preexisting
-        ],
+        [(text, text_hash, ClaimStatus.PENDING, "", "", 1, now, now) for text_hash, text in claim_text.items()],
         returning="text_hash",
+        skip_existing=True,
     )
-    claim_ids.update((text_hash, pk) for pk, text_hash in created)
+    claim_ids = {text_hash: pk for pk, text_hash in created}
+    preexisting = [text_hash for text_hash in claim_text if text_hash not in claim_ids]
+    claim_ids.update(bulk.stored_values(Claim, "text_hash", preexisting))
 
     results: list[LoadResult] = []
     occurrence_rows, event_rows, claimed = [], [], set(preexisting)

@@ -20,6 +20,10 @@ class LoadError(Exception):
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
 
+    def __reduce__(self):
+        # Picklable, so that a reader process can hand it back.
+        return (type(self), (self.path, self.reason))
+
 
 def read_text(path: Path) -> str:
     """Return the file's text, refusing empty, binary and non-UTF-8 files."""

@@ -2,7 +2,8 @@
 
 Parsed documents are stored in batches (``workflow.documents_load``: one transaction, each
 document whole). If a batch fails in the database, its documents are retried one by one so that a
-single bad document cannot stop the others.
+single bad document cannot stop the others. A large load reads and splits its files in a second
+process while this one writes to the database.
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+import django
 from django.db import DatabaseError
 
 from .. import workflow
@@ -24,6 +29,8 @@ MSG_NOT_STORED = "could not be stored: {error}"
 # A batch is flushed when it holds this many sentences (or documents).
 BATCH_SENTENCES = 3000
 BATCH_DOCUMENTS = 200
+# From this many files on, a reader process parses ahead while this one writes.
+READER_PROCESS_FROM = 50
 
 
 @dataclass
@@ -124,11 +131,9 @@ def load_paths(
         batch.clear()
 
     sentences = 0
-    for path in files:
-        try:
-            parsed = document_from_path(path)
-        except LoadError as error:
-            summary.errors.append(error)
+    for path, parsed in _parsed(files):
+        if isinstance(parsed, LoadError):
+            summary.errors.append(parsed)
             done += 1
             if progress is not None:
                 progress(done, len(files), path)
@@ -140,6 +145,24 @@ def load_paths(
             sentences = 0
     flush()
     return summary
+
+
+def _parse(path: Path) -> tuple[Path, ParsedDocument | LoadError]:
+    try:
+        return path, document_from_path(path)
+    except LoadError as error:
+        return path, error
+
+
+def _parsed(files: list[Path]):
+    """Yield ``(path, ParsedDocument or LoadError)`` in order, parsing ahead in a process if many."""
+    if len(files) < READER_PROCESS_FROM:
+        yield from map(_parse, files)
+        return
+    # "spawn": a forked child would share this process's open database connection.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=django.setup) as reader:
+        yield from reader.map(_parse, files, chunksize=32)
 
 
 def _store(batch, actor):
