@@ -148,6 +148,9 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_ordering(self, request):
         return ["mine_first", "id"]
 
+    def get_search_results(self, request, queryset, search_term):
+        return selectors.search_claims(queryset, search_term), False
+
     @admin.display(description="claim", ordering="text")
     def short_text(self, claim):
         return format_html('<span title="{}">{}</span>', claim.text, Truncator(claim.text).chars(110))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch
+from django.utils.text import smart_split, unescape_string_literal
 
 from . import roles
 from .models import Claim, ClaimOccurrence, ClaimStatus, Evidence, ReviewEvent, SourceDocument, Verdict
@@ -27,6 +28,19 @@ def claim_list(user):
         ),
         Prefetch("evidence", queryset=Evidence.objects.only("id", "claim_id")),
     )
+
+
+def search_claims(queryset, query: str):
+    """Return the claims of ``queryset`` whose text holds every term of ``query``, any case.
+
+    Terms are split as the admin splits them (quoted phrases stay whole).
+    """
+    for term in smart_split(query or ""):
+        term = unescape_string_literal(term) if term[:1] in "\"'" and term[-1:] == term[:1] else term
+        term = term.strip()
+        if term:
+            queryset = queryset.filter(search_text__contains=term.lower())
+    return queryset
 
 
 def claims_awaiting_review(reviewer):

@@ -1,18 +1,19 @@
 """A trigram index for the claim text search on PostgreSQL.
 
-Django's ``text__icontains`` (the admin's and the API's search) becomes
-``UPPER("text"::text) LIKE UPPER(%s)`` on PostgreSQL; a GIN trigram index on exactly that expression
-lets it skip the full scan. Other databases get no index (SQLite has no trigram indexes).
+The search (``selectors.search_claims``) runs ``search_text LIKE '%term%'`` on the lower-cased
+text; a GIN trigram index on that column lets selective terms skip the full scan. Other databases
+get no index (SQLite has no trigram indexes). The migration creates the ``pg_trgm`` extension,
+which needs a database user allowed to create extensions.
 """
 
 from django.db import migrations
 
 CREATE = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    'CREATE INDEX IF NOT EXISTS claim_text_trgm_idx ON annotations_claim '
-    'USING gin ((UPPER("text"::text)) gin_trgm_ops)',
+    "CREATE INDEX IF NOT EXISTS claim_search_trgm_idx ON annotations_claim "
+    "USING gin (search_text gin_trgm_ops)",
 ]
-DROP = ["DROP INDEX IF EXISTS claim_text_trgm_idx"]
+DROP = ["DROP INDEX IF EXISTS claim_search_trgm_idx"]
 
 
 def forwards(apps, schema_editor):
