@@ -6,7 +6,7 @@ and every refusal comes back as the workflow's message. Read paths come from ``s
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -15,8 +15,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from . import forms, roles, selectors, workflow
-from .pagination import IdFirstPaginator
 from .models import Action, Claim, ClaimStatus, ReviewEvent, SourceDocument
+from .pagination import FirstGroupPaginator
 
 STATUS_COLOURS = {
     ClaimStatus.PENDING: "#6b7280",
@@ -126,7 +126,6 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_per_page = 50
     # The filtered count is computed once; the unfiltered one is not needed.
     show_full_result_count = False
-    paginator = IdFirstPaginator
     action_form = forms.ClaimActionForm
     actions = ["assign_to_me", "assign_to_editor", "approve_selected"]
 
@@ -135,18 +134,33 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     # Rows
 
+    ORDERING = ("mine_first", "id")
+
+    @staticmethod
+    def _my_open_work(user):
+        return Q(assignee_id=user.pk, status__in=selectors.OPEN_STATUSES)
+
     def get_queryset(self, request):
-        user = request.user
-        return selectors.claim_list(user).annotate(
+        return selectors.claim_list(request.user).annotate(
             mine_first=Case(
-                When(assignee_id=user.pk, status__in=selectors.OPEN_STATUSES, then=Value(0)),
+                When(self._my_open_work(request.user), then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )
         )
 
     def get_ordering(self, request):
-        return ["mine_first", "id"]
+        return list(self.ORDERING)
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return FirstGroupPaginator(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            first=self._my_open_work(request.user),
+            ordering=self.ORDERING,
+        )
 
     def get_search_results(self, request, queryset, search_term):
         return selectors.search_claims(queryset, search_term), False

@@ -16,6 +16,36 @@ class IdFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        ids = self.page_ids(bottom, top)
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+    def page_ids(self, bottom: int, top: int) -> list:
+        return list(self.object_list.values_list("pk", flat=True)[bottom:top])
+
+
+class FirstGroupPaginator(IdFirstPaginator):
+    """Serve the ordering ``(first_group_annotation, "id")`` from two index-friendly queries.
+
+    When the list is ordered by ``ordering`` (an annotation that is 0 for the rows matching
+    ``first`` and 1 otherwise, then id), the page is cut from "the matching rows by id" followed
+    by "the other rows by id": the database walks the primary key instead of computing and sorting
+    the annotation over the whole table. Any other ordering falls back to the plain way.
+    """
+
+    def __init__(self, object_list, per_page, *, first, ordering, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.first = first
+        self.ordering = tuple(ordering)
+
+    def page_ids(self, bottom, top):
+        queryset = self.object_list
+        if tuple(queryset.query.order_by) != self.ordering:
+            return super().page_ids(bottom, top)
+        by_id = queryset.order_by("pk").values_list("pk", flat=True)
+        first = by_id.filter(self.first)
+        first_count = first.count()
+        ids = list(first[bottom:min(top, first_count)]) if bottom < first_count else []
+        if top > first_count:
+            ids += list(by_id.exclude(self.first)[max(0, bottom - first_count) : top - first_count])
+        return ids

@@ -125,6 +125,9 @@ def main() -> None:
     middle = Claim.objects.order_by("id").values_list("id", flat=True)[total // 2]
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(users["reviewer"])
+    editor_client = Client(HTTP_HOST="127.0.0.1")
+    editor_client.force_login(users["editor"])
+    open_work = Claim.objects.filter(assignee=users["editor"], status__in=["in_progress", "returned"]).count()
     pages = [
         ("claim list, default view", "/admin/annotations/claim/"),
         ("claim list, filter status=in_review", "/admin/annotations/claim/?status__exact=in_review"),
@@ -133,6 +136,9 @@ def main() -> None:
         (f"claim list, search {rare!r} ({matches[rare]:,} hits)", f"/admin/annotations/claim/?q={rare}"),
         (f"claim list, search {common!r} ({matches[common]:,} hits)", f"/admin/annotations/claim/?q={common}"),
         ("claim list, page 500", "/admin/annotations/claim/?p=500"),
+        (f"as the editor ({open_work:,} open claims first): default", "/admin/annotations/claim/", editor_client),
+        ("as the editor: page 20 (their last claims, then others)", "/admin/annotations/claim/?p=20", editor_client),
+        ("as the editor: page 500", "/admin/annotations/claim/?p=500", editor_client),
         ("claim page", f"/admin/annotations/claim/{middle}/change/"),
         ("reviewer queue", "/admin/annotations/claim/queue/"),
         ("admin index", "/admin/"),
@@ -142,8 +148,8 @@ def main() -> None:
     count_ms = (time.perf_counter() - started) * 1000
     print(f"\n{connection.vendor}, {total:,} claims; one COUNT(*) of all claims: {count_ms:.1f} ms")
     print(f"{'page':50} {'median ms':>10} {'p90 ms':>8} {'queries':>8}")
-    for label, url in pages:
-        median, p90, queries = measure(client, url, args.runs)
+    for label, url, *who in pages:
+        median, p90, queries = measure(who[0] if who else client, url, args.runs)
         print(f"{label:50} {median:10.1f} {p90:8.1f} {queries:8d}")
 
 
