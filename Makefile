@@ -31,8 +31,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 browser: ## Install Debian's Chromium for the browser tests where this machine allows it
 	@scripts/ensure_chromium.sh
 
-bench: setup ## Run the benchmarks (PostgreSQL: set DATABASE_URL)
-	$(PY) bench/load_bench.py
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+bench: venv ## Run the benchmarks on throwaway PostgreSQL databases (see docs/PERFORMANCE.md)
+	DATABASE_URL=$(BENCH_PG)/factcheck_bench $(PY) bench/load_bench.py --claims 100000
+	DATABASE_URL=$(BENCH_PG)/factcheck_admin_bench $(PY) bench/admin_bench.py --claims 100000
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

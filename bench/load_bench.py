@@ -191,7 +191,7 @@ class StatementTimer:
 
     def report(self, documents: int) -> None:
         spent = sum(seconds for _, seconds in self.totals.values())
-        print(f"  statements: {spent:.2f} s in all (the rest is Python and commits)")
+        print(f"  statements: {spent:.2f} s in all (COPY streams are not counted here; the rest is COPY, Python and commits)")
         for kind, (count, seconds) in sorted(self.totals.items(), key=lambda item: -item[1][1]):
             print(f"    {seconds:6.2f} s  {seconds / documents * 1000:5.2f} ms/document  "
                   f"{count:>6,}x  {kind[:60]}")  # fmt: skip
