@@ -1,0 +1,134 @@
+"""API representations (read) and action inputs (validated here, ruled on by the workflow)."""
+
+from rest_framework import serializers
+
+from annotations.models import (
+    Claim,
+    ClaimOccurrence,
+    Evidence,
+    ReviewEvent,
+    SourceDocument,
+    Stance,
+    Verdict,
+)
+
+# --- Read ---------------------------------------------------------------------------------------
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SourceDocument
+        fields = ["id", "title", "publisher", "url", "published_on", "file_name", "content_hash", "loaded_at"]
+
+
+class DocumentClaimSerializer(serializers.ModelSerializer):
+    """A claim as it occurs in one document."""
+
+    id = serializers.IntegerField(source="claim.id")
+    text = serializers.CharField(source="claim.text")
+    status = serializers.CharField(source="claim.status")
+    verdict = serializers.CharField(source="claim.verdict")
+
+    class Meta:
+        model = ClaimOccurrence
+        fields = ["id", "text", "status", "verdict", "start", "end", "position"]
+
+
+class DocumentDetailSerializer(DocumentSerializer):
+    text = serializers.CharField()
+    claims = DocumentClaimSerializer(source="occurrences", many=True)
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "text", "claims"]
+
+
+class OccurrenceSerializer(serializers.ModelSerializer):
+    document_title = serializers.CharField(source="document.title")
+
+    class Meta:
+        model = ClaimOccurrence
+        fields = ["document", "document_title", "start", "end", "position"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    added_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "claim", "stance", "url", "document", "start", "end", "title", "excerpt", "added_by", "added_at"]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = ["id", "text", "status", "verdict", "assignee", "version", "created_at", "updated_at"]
+
+
+class ClaimDetailSerializer(ClaimSerializer):
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    occurrences = OccurrenceSerializer(many=True, read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "note", "submitted_by", "occurrences", "evidence"]
+
+
+class ReviewEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ReviewEvent
+        fields = [
+            "id", "action", "actor", "status_before", "status_after", "verdict_before",
+            "verdict_after", "comment", "details", "claim_version", "created_at",
+        ]
+
+
+# --- Action inputs ------------------------------------------------------------------------------
+
+
+class VersionInput(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The claim version the change is based on (or send If-Match); a stale one is refused.",
+    )
+
+
+class AssignInput(VersionInput):
+    assignee = serializers.IntegerField(
+        required=False, min_value=1, help_text="User id of the editor; default: yourself."
+    )
+
+
+class VerdictInput(VersionInput):
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000, default="")
+
+
+class ApproveInput(VersionInput):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=10_000, default="")
+
+
+class ReturnInput(VersionInput):
+    comment = serializers.CharField(max_length=10_000, help_text="What the editor should change.")
+
+
+class ReopenInput(VersionInput):
+    reason = serializers.CharField(max_length=10_000)
+
+
+class CommentInput(serializers.Serializer):
+    comment = serializers.CharField(max_length=10_000)
+
+
+class EvidenceInput(VersionInput):
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    url = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    document = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
+    start = serializers.IntegerField(required=False, allow_null=True, min_value=0, default=None)
+    end = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    excerpt = serializers.CharField(required=False, allow_blank=True, max_length=10_000, default="")

@@ -1,0 +1,239 @@
+"""The REST API: thin views that validate input and call the workflow.
+
+Every claim response carries the claim's version and an ``ETag``; writes take ``If-Match`` (the
+ETag, or a bare version number) or a ``version`` field. A stale ``If-Match`` gets 412, a stale
+``version`` 409; either way nothing changes.
+"""
+
+import re
+
+import django_filters
+from django.core.validators import RegexValidator
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import filters, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from annotations import selectors, workflow
+from annotations.models import Claim, ClaimOccurrence, ClaimStatus, Evidence, SourceDocument, Verdict
+
+from . import serializers
+from .exceptions import PreconditionFailed
+from .permissions import HasFactcheckRole
+
+ETAG = re.compile(r'^(?:W/)?"?(?:claim-\d+-v)?(\d+)"?$')
+MSG_BAD_IF_MATCH = 'If-Match must be the claim\'s ETag (e.g. "claim-12-v3") or its version number.'
+
+
+def claim_etag(claim) -> str:
+    return f'"claim-{claim.pk}-v{claim.version}"'
+
+
+def expected_version(request, data) -> tuple[int | None, bool]:
+    """Return the version the caller based the write on, and whether it came from If-Match."""
+    header = request.headers.get("If-Match", "").strip()
+    if header:
+        match = ETAG.match(header)
+        if not match:
+            raise workflow.InvalidInput(MSG_BAD_IF_MATCH)
+        return int(match.group(1)), True
+    return data.get("version"), False
+
+
+class ClaimCursorPagination(CursorPagination):
+    ordering = "id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class ClaimFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ClaimStatus.choices)
+    verdict = django_filters.ChoiceFilter(choices=Verdict.choices)
+    document = django_filters.NumberFilter(method="filter_document", min_value=1)
+    assignee = django_filters.CharFilter(
+        method="filter_assignee",
+        help_text='A user id, "me" or "none".',
+        validators=[RegexValidator(r"^(me|none|[0-9]{1,18})$", 'Enter a user id, "me" or "none".')],
+    )
+    q = django_filters.CharFilter(method="filter_text", help_text="Words the claim text contains.")
+
+    class Meta:
+        model = Claim
+        fields = ["status", "verdict", "document", "assignee", "q"]
+
+    def filter_document(self, queryset, name, value):
+        return queryset.filter(occurrences__document_id=value).distinct()
+
+    def filter_assignee(self, queryset, name, value):
+        if value == "me":
+            return queryset.filter(assignee=self.request.user)
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        return queryset.filter(assignee_id=int(value))
+
+    def filter_text(self, queryset, name, value):
+        return selectors.search_claims(queryset, value)
+
+
+class RoleRequiredMixin:
+    permission_classes = [IsAuthenticated & HasFactcheckRole]
+
+
+class DocumentViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
+    """Loaded source documents; a document's detail lists its claims in order."""
+
+    queryset = SourceDocument.objects.order_by("id")
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return SourceDocument.objects.prefetch_related(
+                Prefetch("occurrences", queryset=ClaimOccurrence.objects.select_related("claim").order_by("position"))
+            )
+        return SourceDocument.objects.defer("text").order_by("id")
+
+    def get_serializer_class(self):
+        return serializers.DocumentDetailSerializer if self.action == "retrieve" else serializers.DocumentSerializer
+
+
+class ClaimViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
+    """Claims: list (filters, search, ordering, cursor pages), detail, and the workflow actions."""
+
+    pagination_class = ClaimCursorPagination
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    filterset_class = ClaimFilter
+    ordering_fields = ["id", "updated_at", "created_at"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        if self.action == "list":
+            return Claim.objects.select_related("assignee").defer("search_text", "note")
+        return Claim.objects.select_related("assignee", "submitted_by").prefetch_related(
+            Prefetch("occurrences", queryset=ClaimOccurrence.objects.select_related("document").order_by("document_id", "position")),
+            Prefetch("evidence", queryset=Evidence.objects.select_related("added_by").order_by("id")),
+        )
+
+    def get_serializer_class(self):
+        return serializers.ClaimSerializer if self.action == "list" else serializers.ClaimDetailSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._claim_response(self.get_object())
+
+    def _claim_response(self, claim, status_code=status.HTTP_200_OK):
+        claim = self.get_queryset().get(pk=claim.pk)  # re-read with the joins after a change
+        response = Response(serializers.ClaimDetailSerializer(claim).data, status=status_code)
+        response["ETag"] = claim_etag(claim)
+        return response
+
+    def _act(self, request, input_class, call):
+        """Validate the input, resolve the expected version, call the workflow, answer the claim."""
+        claim = self.get_object()
+        data_serializer = input_class(data=request.data)
+        data_serializer.is_valid(raise_exception=True)
+        data = data_serializer.validated_data
+        version, from_header = expected_version(request, data)
+        try:
+            call(claim.pk, data, version)
+        except workflow.Conflict as error:
+            if from_header:
+                raise PreconditionFailed(str(error)) from None
+            raise
+        return self._claim_response(claim)
+
+    @extend_schema(request=serializers.AssignInput, responses=serializers.ClaimDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        return self._act(request, serializers.AssignInput, lambda pk, d, v: workflow.claim_assign(
+            claim_id=pk, actor=request.user, assignee=d.get("assignee"), expected_version=v))
+
+    @extend_schema(request=serializers.VerdictInput, responses=serializers.ClaimDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def verdict(self, request, pk=None):
+        return self._act(request, serializers.VerdictInput, lambda pk, d, v: workflow.claim_set_verdict(
+            claim_id=pk, actor=request.user, verdict=d["verdict"], note=d["note"], expected_version=v))
+
+    @extend_schema(request=serializers.VersionInput, responses=serializers.ClaimDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._act(request, serializers.VersionInput, lambda pk, d, v: workflow.claim_submit(
+            claim_id=pk, actor=request.user, expected_version=v))
+
+    @extend_schema(request=serializers.ApproveInput, responses=serializers.ClaimDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._act(request, serializers.ApproveInput, lambda pk, d, v: workflow.claim_approve(
+            claim_id=pk, actor=request.user, comment=d["comment"], expected_version=v))
+
+    @extend_schema(request=serializers.ReturnInput, responses=serializers.ClaimDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        return self._act(request, serializers.ReturnInput, lambda pk, d, v: workflow.claim_return(
+            claim_id=pk, actor=request.user, comment=d["comment"], expected_version=v))
+
+    @extend_schema(request=serializers.ReopenInput, responses=serializers.ClaimDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._act(request, serializers.ReopenInput, lambda pk, d, v: workflow.claim_reopen(
+            claim_id=pk, actor=request.user, reason=d["reason"], expected_version=v))
+
+    @extend_schema(request=serializers.CommentInput, responses=serializers.ClaimDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def comment(self, request, pk=None):
+        return self._act(request, serializers.CommentInput, lambda pk, d, v: workflow.claim_comment(
+            claim_id=pk, actor=request.user, comment=d["comment"]))
+
+    @extend_schema(responses=serializers.ReviewEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        claim = self.get_object()
+        events = selectors.claim_history(claim).order_by("id")
+        return Response(serializers.ReviewEventSerializer(events, many=True).data)
+
+    @extend_schema(
+        methods=["get"], responses=serializers.EvidenceSerializer(many=True)
+    )
+    @extend_schema(
+        methods=["post"], request=serializers.EvidenceInput, responses={201: serializers.ClaimDetailSerializer}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def evidence(self, request, pk=None):
+        if request.method == "GET":
+            claim = self.get_object()
+            return Response(serializers.EvidenceSerializer(selectors.claim_evidence(claim), many=True).data)
+        response = self._act(request, serializers.EvidenceInput, lambda pk, d, v: workflow.evidence_add(
+            claim_id=pk, actor=request.user, stance=d["stance"], url=d["url"], document_id=d["document"],
+            start=d["start"], end=d["end"], title=d["title"], excerpt=d["excerpt"], expected_version=v))
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+
+class EvidenceViewSet(RoleRequiredMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """An evidence item; removing it goes through the workflow and answers with the claim."""
+
+    queryset = Evidence.objects.select_related("added_by")
+    serializer_class = serializers.EvidenceSerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("version", OpenApiTypes.INT, description="The claim version (or If-Match).")],
+        responses=serializers.ClaimDetailSerializer,
+    )
+    def destroy(self, request, *args, **kwargs):
+        evidence = self.get_object()
+        query = serializers.VersionInput(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        version, from_header = expected_version(request, query.validated_data)
+        try:
+            workflow.evidence_remove(evidence_id=evidence.pk, actor=request.user, expected_version=version)
+        except workflow.Conflict as error:
+            if from_header:
+                raise PreconditionFailed(str(error)) from None
+            raise
+        claim = ClaimViewSet(request=request, action="retrieve", format_kwarg=None).get_queryset().get(pk=evidence.claim_id)
+        response = Response(serializers.ClaimDetailSerializer(claim).data)
+        response["ETag"] = claim_etag(claim)
+        return response
