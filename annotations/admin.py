@@ -6,7 +6,8 @@ and every refusal comes back as the workflow's message. Read paths come from ``s
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -26,6 +27,8 @@ STATUS_COLOURS = {
     ClaimStatus.APPROVED: "#15803d",
 }
 VERDICT_COLOURS = {"verified": "#15803d", "disputed": "#b91c1c", "unverified": "#a16207", "": "#9ca3af"}
+
+MSG_BULK_UNSEEN = "not approved: approve only claims shown on the page, so that you have seen their verdict."
 
 # HTTP status of a page re-shown after a refusal, by kind of refusal.
 REFUSAL_STATUS = {"forbidden": 403, "conflict": 409, "not_found": 404}
@@ -62,6 +65,14 @@ class RoleRequiredMixin:
         return queryset if roles.has_role(request.user) else queryset.none()
 
 
+def as_id(value) -> int | None:
+    """Return ``value`` as a database id, or None if it is not one (e.g. "abc", "²", 10**30)."""
+    value = str(value or "")
+    if value.isascii() and value.isdigit() and 0 < int(value) < 2**63:
+        return int(value)
+    return None
+
+
 # --- Claim list filters -------------------------------------------------------------------------
 
 
@@ -71,7 +82,7 @@ class AssigneeFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [("me", "Assigned to me"), ("me_open", "My open work"), ("none", "Unassigned")] + [
-            (str(user.pk), user.get_username()) for user in forms.editors()
+            (str(user.pk), user.get_username()) for user in roles.editors()
         ]
 
     def queryset(self, request, queryset):
@@ -79,11 +90,12 @@ class AssigneeFilter(admin.SimpleListFilter):
         if value == "me":
             return queryset.filter(assignee=request.user)
         if value == "me_open":
-            return queryset.filter(assignee=request.user, status__in=selectors.OPEN_STATUSES)
+            return queryset.filter(selectors.my_open_work(request.user))
         if value == "none":
             return queryset.filter(assignee__isnull=True)
-        if value and value.isdigit():
-            return queryset.filter(assignee_id=int(value))
+        if value:
+            user_id = as_id(value)
+            return queryset.filter(assignee_id=user_id) if user_id else queryset.none()
         return queryset
 
 
@@ -96,7 +108,9 @@ class AwaitingMyReviewFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "mine":
-            return queryset.filter(status=ClaimStatus.IN_REVIEW).exclude(submitted_by=request.user)
+            if not roles.is_reviewer(request.user):
+                return queryset.none()
+            return queryset.filter(selectors.awaiting_review_by(request.user))
         return queryset
 
 
@@ -109,8 +123,11 @@ class DocumentFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(occurrences__document_id=int(value)).distinct()
+        if value:
+            document_id = as_id(value)
+            if document_id is None:
+                return queryset.none()
+            return queryset.filter(occurrences__document_id=document_id).distinct()
         return queryset
 
 
@@ -119,7 +136,7 @@ class DocumentFilter(admin.SimpleListFilter):
 
 @admin.register(Claim)
 class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("short_text", "documents", "status_badge", "verdict_badge", "assignee", "evidence", "last_change")
+    list_display = ("short_text", "documents", "status_badge", "verdict_badge", "assignee", "evidence", "last_change", "version_seen")
     list_display_links = ("short_text",)
     list_filter = (AwaitingMyReviewFilter, AssigneeFilter, "status", "verdict", DocumentFilter)
     search_fields = ("text",)
@@ -136,14 +153,10 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     ORDERING = ("mine_first", "id")
 
-    @staticmethod
-    def _my_open_work(user):
-        return Q(assignee_id=user.pk, status__in=selectors.OPEN_STATUSES)
-
     def get_queryset(self, request):
         return selectors.claim_list(request.user).annotate(
             mine_first=Case(
-                When(self._my_open_work(request.user), then=Value(0)),
+                When(selectors.my_open_work(request.user), then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )
@@ -158,7 +171,7 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             per_page,
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
-            first=self._my_open_work(request.user),
+            first=selectors.my_open_work(request.user),
             ordering=self.ORDERING,
         )
 
@@ -191,6 +204,13 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     def verdict_badge(self, claim):
         return badge(claim.get_verdict_display() or "—", VERDICT_COLOURS[claim.verdict])
 
+    @admin.display(description="version")
+    def version_seen(self, claim):
+        # Posted with a bulk action, so that a claim changed since the list loaded is refused.
+        return format_html(
+            '{}<input type="hidden" name="version_{}" value="{}">', claim.version, claim.pk, claim.version
+        )
+
     @admin.display(description="last change", ordering="updated_at")
     def last_change(self, claim):
         return claim.updated_at
@@ -211,11 +231,23 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             actions.pop("approve_selected", None)
         return actions
 
-    def _bulk(self, request, queryset, verb, call):
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+        if any(as_id(value) is None for value in selected):
+            self.message_user(request, "Nothing was changed: the selection holds an invalid claim id.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
+    def _bulk(self, request, queryset, verb, call, *, needs_version=False):
+        """Run ``call(claim_id, version_seen)`` for each selected claim through the workflow."""
         done, refused = 0, []
         for claim_id in queryset.order_by().values_list("id", flat=True).distinct():
+            seen = request.POST.get(f"version_{claim_id}")
+            if needs_version and seen is None:
+                refused.append(f"Claim {claim_id}: {MSG_BULK_UNSEEN}")
+                continue
             try:
-                call(claim_id)
+                call(claim_id, seen)
                 done += 1
             except workflow.WorkflowError as error:
                 refused.append(f"Claim {claim_id}: {error}")
@@ -226,7 +258,8 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Assign selected claims to me")
     def assign_to_me(self, request, queryset):
-        self._bulk(request, queryset, "assigned to you", lambda pk: workflow.claim_assign(claim_id=pk, actor=request.user))
+        self._bulk(request, queryset, "assigned to you", lambda pk, seen: workflow.claim_assign(
+            claim_id=pk, actor=request.user, expected_version=seen))
 
     @admin.action(description="Assign selected claims to the editor chosen")
     def assign_to_editor(self, request, queryset):
@@ -239,12 +272,14 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             f"assigned to {assignee.get_username()}",
-            lambda pk: workflow.claim_assign(claim_id=pk, actor=request.user, assignee=assignee),
+            lambda pk, seen: workflow.claim_assign(
+                claim_id=pk, actor=request.user, assignee=assignee, expected_version=seen),
         )
 
     @admin.action(description="Approve selected claims")
     def approve_selected(self, request, queryset):
-        self._bulk(request, queryset, "approved", lambda pk: workflow.claim_approve(claim_id=pk, actor=request.user))
+        self._bulk(request, queryset, "approved", lambda pk, seen: workflow.claim_approve(
+            claim_id=pk, actor=request.user, expected_version=seen), needs_version=True)
 
     # The claim page
 
@@ -269,7 +304,10 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not roles.has_role(request.user):
             raise PermissionDenied
-        claim = get_object_or_404(Claim.objects.select_related("assignee", "submitted_by"), pk=object_id)
+        claim_id = as_id(object_id)
+        if claim_id is None:
+            raise Http404(f"No claim {object_id!r}.")
+        claim = get_object_or_404(Claim.objects.select_related("assignee", "submitted_by"), pk=claim_id)
         bound, status = {}, 200
         if request.method == "POST":
             outcome = self._perform(request, claim)
@@ -290,7 +328,7 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 claim_id=claim.pk, actor=user, stance=d["stance"], url=d["url"],
                 document_id=d["document"].pk if d["document"] else None, start=d["start"], end=d["end"],
                 title=d["title"], excerpt=d["excerpt"], expected_version=d["version"]), "Evidence added."),
-            "remove_evidence": (forms.RemoveEvidenceForm, lambda d: workflow.evidence_remove(evidence_id=d["evidence_id"], actor=user, expected_version=d["version"]), "Evidence removed."),
+            "remove_evidence": (forms.RemoveEvidenceForm, lambda d: workflow.evidence_remove(claim_id=claim.pk, evidence_id=d["evidence_id"], actor=user, expected_version=d["version"]), "Evidence removed."),
             "submit": (forms.VersionedForm, lambda d: workflow.claim_submit(claim_id=claim.pk, actor=user, expected_version=d["version"]), "Submitted for review."),
             "approve": (forms.CommentForm, lambda d: workflow.claim_approve(claim_id=claim.pk, actor=user, comment=d["comment"], expected_version=d["version"]), "Approved."),
             "return": (forms.CommentForm, lambda d: workflow.claim_return(claim_id=claim.pk, actor=user, comment=d["comment"], expected_version=d["version"]), "Returned to the editor."),
@@ -367,7 +405,10 @@ class SourceDocumentAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmi
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not roles.has_role(request.user):
             raise PermissionDenied
-        document = get_object_or_404(SourceDocument, pk=object_id)
+        document_id = as_id(object_id)
+        if document_id is None:
+            raise Http404(f"No document {object_id!r}.")
+        document = get_object_or_404(SourceDocument, pk=document_id)
         counts = selectors.document_status_counts(document)
         context = {
             **self.admin_site.each_context(request),

@@ -13,6 +13,11 @@ class FactcheckAdminSite(admin.AdminSite):
     # The claim list needs the width more than a second copy of the app menu.
     enable_nav_sidebar = False
 
+    def has_permission(self, request):
+        """Let in staff and anyone holding a fact-check role: the roles are the rule."""
+        user = request.user
+        return user.is_active and (user.is_staff or roles.has_role(user))
+
     def index(self, request, extra_context=None):
         extra_context = dict(extra_context or {})
         user = request.user

@@ -3,19 +3,9 @@
 from django import forms
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 
 from . import roles
 from .models import SourceDocument, Stance, Verdict
-
-
-def editors():
-    return (
-        get_user_model()
-        .objects.filter(Q(is_superuser=True) | Q(groups__name__in=[roles.EDITOR, roles.REVIEWER]), is_active=True)
-        .distinct()
-        .order_by("username")
-    )
 
 
 class VersionedForm(forms.Form):
@@ -69,7 +59,7 @@ class AssigneeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = editors()
+        self.fields["assignee"].queryset = roles.editors()
 
 
 class ClaimActionForm(AssigneeForm, helpers.ActionForm):

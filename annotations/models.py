@@ -247,6 +247,8 @@ class ReviewEvent(models.Model):
 
     class Meta:
         ordering = ["claim_id", "id"]
+        # Related lookups use the append-only manager too, not a plain one that could update.
+        base_manager_name = "objects"
         constraints = [
             models.CheckConstraint(
                 condition=Q(action__in=Action.values), name="event_action_valid"

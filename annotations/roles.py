@@ -30,3 +30,16 @@ def is_editor(user) -> bool:
 def has_role(user) -> bool:
     """Return whether the user holds any fact-check role."""
     return is_editor(user) or is_reviewer(user)
+
+
+def editors():
+    """Return the active users who may be assigned claims (as ``is_editor`` decides), by name."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    return (
+        get_user_model()
+        .objects.filter(Q(is_superuser=True) | Q(groups__name__in=[EDITOR, REVIEWER]), is_active=True)
+        .distinct()
+        .order_by("username")
+    )

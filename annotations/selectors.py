@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils.text import smart_split, unescape_string_literal
 
-from . import roles
-from .models import Claim, ClaimOccurrence, ClaimStatus, Evidence, ReviewEvent, SourceDocument, Verdict
+from . import roles, workflow
+from .models import Action, Claim, ClaimOccurrence, ClaimStatus, Evidence, ReviewEvent, SourceDocument, Verdict
 
-OPEN_STATUSES = (ClaimStatus.IN_PROGRESS, ClaimStatus.RETURNED)
+# The statuses in which the assignee still has work to do: those where they may edit the verdict.
+OPEN_STATUSES = tuple(workflow.TRANSITIONS[Action.VERDICT_SET])
+
+
+def my_open_work(user) -> Q:
+    """Return the condition "assigned to ``user`` and still needing their work"."""
+    return Q(assignee_id=user.pk, status__in=OPEN_STATUSES)
+
+
+def awaiting_review_by(reviewer) -> Q:
+    """Return the condition "in review and not submitted by ``reviewer``"."""
+    return Q(status=ClaimStatus.IN_REVIEW) & ~Q(submitted_by_id=reviewer.pk)
 
 
 def claim_list(user):
@@ -48,8 +59,7 @@ def claims_awaiting_review(reviewer):
     if not roles.is_reviewer(reviewer):
         return Claim.objects.none()
     return (
-        Claim.objects.filter(status=ClaimStatus.IN_REVIEW)
-        .exclude(submitted_by=reviewer)
+        Claim.objects.filter(awaiting_review_by(reviewer))
         .select_related("assignee", "submitted_by")
         .order_by("updated_at", "id")
     )
@@ -57,7 +67,7 @@ def claims_awaiting_review(reviewer):
 
 def open_work(user):
     """Return the claims assigned to ``user`` that still need their work."""
-    return Claim.objects.filter(assignee=user, status__in=OPEN_STATUSES)
+    return Claim.objects.filter(my_open_work(user))
 
 
 def counts_by_status_and_verdict() -> dict:

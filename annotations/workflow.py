@@ -67,7 +67,7 @@ class Conflict(WorkflowError):
 # --- Messages -----------------------------------------------------------------------------------
 
 MSG_CLAIM_NOT_FOUND = "Claim {id} does not exist."
-MSG_EVIDENCE_NOT_FOUND = "Evidence {id} does not exist."
+MSG_EVIDENCE_NOT_FOUND = "Evidence {id} does not exist on this claim."
 MSG_DOCUMENT_NOT_FOUND = "Document {id} does not exist."
 MSG_USER_NOT_FOUND = "User {id} does not exist."
 MSG_STALE = (
@@ -89,6 +89,8 @@ MSG_NEEDS_VERDICT = "Set a verdict before submitting the claim for review."
 MSG_NEEDS_EVIDENCE = "A {verdict} verdict needs at least one evidence item before it is submitted."
 MSG_NEEDS_NOTE = "An unverified verdict needs a note saying what was tried before it is submitted."
 MSG_FOUR_EYES = "You submitted this verdict, so someone else must approve it."
+MSG_FOUR_EYES_AUTHOR = "You worked on this verdict or its evidence, so someone else must approve it."
+MSG_BAD_OFFSET = "The passage offsets must be whole numbers."
 MSG_COMMENT_REQUIRED = "A comment saying what to change is required to return a claim."
 MSG_REASON_REQUIRED = "A reason is required to reopen an approved claim."
 MSG_TEXT_REQUIRED = "The comment is empty."
@@ -160,7 +162,7 @@ def allowed_actions(claim: Claim, user) -> list[str]:
                 actions.append(Action.SUBMITTED)
     if roles.is_reviewer(user):
         if status == ClaimStatus.IN_REVIEW:
-            if claim.submitted_by_id != user.pk:
+            if claim.submitted_by_id != user.pk and not _worked_on_verdict(claim, user):
                 actions.append(Action.APPROVED)
             actions.append(Action.RETURNED)
         if status == ClaimStatus.APPROVED:
@@ -371,7 +373,10 @@ def evidence_add(
         except (SourceDocument.DoesNotExist, ValueError, TypeError):
             raise NotFound(MSG_DOCUMENT_NOT_FOUND.format(id=document_id)) from None
         _require(start is not None and end is not None, InvalidInput, MSG_PASSAGE_INCOMPLETE)
-        start, end = int(start), int(end)
+        try:
+            start, end = int(start), int(end)
+        except (ValueError, TypeError):
+            raise InvalidInput(MSG_BAD_OFFSET) from None
         _require(
             0 <= start < end <= len(document.text),
             InvalidInput,
@@ -402,22 +407,43 @@ def evidence_add(
 
 
 @transaction.atomic
-def evidence_remove(*, evidence_id: int, actor, expected_version: int | None = None) -> Claim:
-    """Detach an evidence item; the history keeps a full copy of it."""
-    try:
-        claim_id = Evidence.objects.values_list("claim_id", flat=True).get(pk=evidence_id)
-    except (Evidence.DoesNotExist, ValueError, TypeError):
-        raise NotFound(MSG_EVIDENCE_NOT_FOUND.format(id=evidence_id)) from None
+def evidence_remove(
+    *, claim_id: int, evidence_id: int, actor, expected_version: int | None = None
+) -> Claim:
+    """Detach an evidence item of the claim; the history keeps a full copy of it."""
     claim = _lock_claim(claim_id, expected_version)
     _require_assignee(claim, actor, "remove evidence")
     _next_status(claim, Action.EVIDENCE_REMOVED)
-    evidence = Evidence.objects.filter(pk=evidence_id).first()
-    if evidence is None:  # removed by someone else while we waited for the lock
+    try:
+        evidence = Evidence.objects.filter(pk=evidence_id, claim_id=claim.pk).first()
+    except (ValueError, TypeError):
+        evidence = None
+    if evidence is None:  # never there, another claim's, or removed while we waited for the lock
         raise NotFound(MSG_EVIDENCE_NOT_FOUND.format(id=evidence_id))
     snapshot = _evidence_snapshot(evidence)
     evidence.delete()
     _apply(claim, actor=actor, action=Action.EVIDENCE_REMOVED, details=snapshot)
     return claim
+
+
+_AUTHORING = (Action.VERDICT_SET, Action.EVIDENCE_ADDED, Action.EVIDENCE_REMOVED, Action.SUBMITTED)
+
+
+def _worked_on_verdict(claim: Claim, user) -> bool:
+    """Return whether ``user`` ruled, changed evidence or submitted since the claim was (re)opened.
+
+    Four eyes is about the verdict, not only the last submission: whoever shaped the verdict under
+    review may not approve it, even if someone else pressed "submit".
+    """
+    since = (
+        ReviewEvent.objects.filter(claim=claim, action__in=[Action.CREATED, Action.REOPENED])
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    ) or 0
+    return ReviewEvent.objects.filter(
+        claim=claim, actor=user, action__in=_AUTHORING, id__gt=since
+    ).exists()
 
 
 def _submit_refusal(claim: Claim) -> str | None:
@@ -453,6 +479,7 @@ def claim_approve(
     _require(roles.is_reviewer(actor), Forbidden, MSG_NOT_REVIEWER.format(what="approve claims"))
     _next_status(claim, Action.APPROVED)
     _require(claim.submitted_by_id != actor.pk, Forbidden, MSG_FOUR_EYES)
+    _require(not _worked_on_verdict(claim, actor), Forbidden, MSG_FOUR_EYES_AUTHOR)
     comment = _clean_text(comment, what="comment", limit=MAX_COMMENT)
     _apply(claim, actor=actor, action=Action.APPROVED, comment=comment)
     return claim

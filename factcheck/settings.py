@@ -9,6 +9,10 @@ production differs only by environment:
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated (default ``127.0.0.1,localhost``).
 - ``FACTCHECK_DEMO``: ``1`` allows the demo accounts command (``make run`` sets it).
 - ``DJANGO_PG_RANDOM_PAGE_COST``: the planner's random page cost on PostgreSQL (default ``1.1``).
+- ``DJANGO_CONN_MAX_AGE``: seconds a database connection is reused (default ``60``).
+- ``DJANGO_LOG_LEVEL``: the root log level (default ``WARNING``).
+- ``DJANGO_API_ANON_RATE`` / ``DJANGO_API_USER_RATE``: API throttles (default ``60/minute`` and
+  ``6000/minute``).
 """
 
 import os
@@ -94,8 +98,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a busy writer instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Wait for a busy writer instead of failing at once with "database is locked", and take the
+    # write lock when a transaction starts: SQLite has no SELECT ... FOR UPDATE, so this is what
+    # serialises concurrent workflow actions (a stale one then gets its Conflict, not a 500).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's default random_page_cost (4) assumes spinning disks and makes the planner
     # prefer a full scan to the claim search's trigram index; 1.1 suits SSDs and a cached working

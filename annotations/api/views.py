@@ -228,7 +228,9 @@ class EvidenceViewSet(RoleRequiredMixin, mixins.RetrieveModelMixin, mixins.Destr
         query.is_valid(raise_exception=True)
         version, from_header = expected_version(request, query.validated_data)
         try:
-            workflow.evidence_remove(evidence_id=evidence.pk, actor=request.user, expected_version=version)
+            workflow.evidence_remove(
+                claim_id=evidence.claim_id, evidence_id=evidence.pk, actor=request.user, expected_version=version
+            )
         except workflow.Conflict as error:
             if from_header:
                 raise PreconditionFailed(str(error)) from None

@@ -147,11 +147,16 @@ def load_paths(
     return summary
 
 
+MSG_NOT_SPLIT = "could not be split into sentences ({error})"
+
+
 def _parse(path: Path) -> tuple[Path, ParsedDocument | LoadError]:
     try:
         return path, document_from_path(path)
     except LoadError as error:
         return path, error
+    except Exception as error:  # noqa: BLE001 - one odd file must not stop the others
+        return path, LoadError(path, MSG_NOT_SPLIT.format(error=f"{type(error).__name__}: {error}"))
 
 
 def _parsed(files: list[Path]):

@@ -110,6 +110,8 @@ def split_paragraph(text: str, start: int = 0, end: int | None = None) -> list[t
     if not paragraph or paragraph.isspace():
         return []
     pieces = _strip(paragraph, breaker_spans(paragraph))
+    if not pieces:  # nothing but invisible characters (zero-width spaces and the like)
+        return []
     pieces = _split_missed_breaks(paragraph, pieces)
     pieces = _join_titles(paragraph, pieces)
     pieces = _join_open_quotes(paragraph, pieces)
@@ -134,6 +136,8 @@ def breaker_spans(paragraph: str) -> list[tuple[int, int]]:
     )
     if length == -1 or length > size:
         return [(0, len(paragraph))]
+    if not output.value:  # e.g. a line of zero-width spaces: no sentence at all
+        return []
     count = output.value.count(b"\n") + 1
     # Ends are inclusive byte offsets; Python spans end one past the last character.
     spans = list(zip(starts[:count], [end + 1 for end in ends[:count]]))
@@ -142,6 +146,9 @@ def breaker_spans(paragraph: str) -> list[tuple[int, int]]:
     # The offsets only grow: count the characters between each and the next.
     characters, byte, char = [], 0, 0
     for offset in [offset for span in spans for offset in span]:
+        offset = min(max(offset, byte), len(data))
+        while offset < len(data) and data[offset] & 0xC0 == 0x80:  # inside a character: move past it
+            offset += 1
         char += len(data[byte:offset].decode("utf-8"))
         byte = offset
         characters.append(char)

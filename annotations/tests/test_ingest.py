@@ -459,3 +459,17 @@ def test_expand_paths_refuses_a_missing_path(tmp_path):
         expand_paths([tmp_path / "nope"])
 
     assert str(caught.value) == f"{tmp_path / 'nope'}: does not exist"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["\u200b", " \u200b", "\u200b\u200b\u200b", "\u200e\u200f", "\ufeff\u200b ", "a\u200b", "\u200bé\u200b"],
+)
+def test_invisible_characters_never_crash_the_splitter(line):
+    text = f"The mayor said 40 roads were closed on Friday.\n{line}\nThe council met 3 times this week."
+    spans = split_sentences(text)
+    for start, end in spans:
+        assert 0 <= start < end <= len(text)
+        assert text[start:end] == text[start:end].strip()
+    assert [text[s:e] for s, e in spans][0] == "The mayor said 40 roads were closed on Friday."
+    assert [text[s:e] for s, e in spans][-1] == "The council met 3 times this week."

@@ -138,3 +138,27 @@ def test_small_loads_parse_in_this_process(tmp_path, monkeypatch):
 
     monkeypatch.setattr(loader, "ProcessPoolExecutor", no_process)
     assert loader.load_paths(paths).documents_new == 1
+
+
+def test_a_file_that_breaks_the_splitter_is_refused_and_the_others_load(tmp_path, monkeypatch):
+    paths = write(tmp_path, [article(1), article(2)])
+    real = loader.extract_sentences
+
+    def fragile(text):
+        if "district 2" in text:
+            raise IndexError("list index out of range")
+        return real(text)
+
+    monkeypatch.setattr(loader, "extract_sentences", fragile)
+    summary = loader.load_paths(paths)
+    assert summary.documents_new == 1
+    assert [str(error) for error in summary.errors] == [
+        f"{paths[1]}: could not be split into sentences (IndexError: list index out of range)"
+    ]
+
+
+def test_lines_of_invisible_characters_load(tmp_path):
+    paths = write(tmp_path, [article(1) + "\u200b\n \u200b\n" + article(3)])
+    summary = loader.load_paths(paths)
+    assert (summary.documents_new, summary.errors) == (1, [])
+    assert summary.claims_new == 8

@@ -401,3 +401,11 @@ def test_an_event_is_shown_with_its_action_actor_and_time(claim, editor):
         str(ReviewEvent(claim=claim, action="created", created_at=at))
         == "Created by loader at 2024-05-01 09:30"
     )
+
+
+def test_the_base_manager_cannot_rewrite_history(event):
+    with pytest.raises(PermissionError):
+        ReviewEvent._base_manager.filter(pk=event.pk).update(comment="rewritten")
+    with pytest.raises(PermissionError):
+        ReviewEvent._base_manager.filter(pk=event.pk).delete()
+    assert ReviewEvent.objects.get(pk=event.pk).comment == "Original."

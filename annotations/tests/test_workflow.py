@@ -9,6 +9,7 @@ from django.db import connection, transaction
 
 from annotations import workflow
 from annotations.models import Action, Claim, ClaimStatus, Evidence, ReviewEvent
+from annotations.tests.conftest import CLAIM_TEXT, SECOND_CLAIM_TEXT
 from annotations.workflow import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +119,7 @@ def act(action, claim, actor, *, expected_version=None):
     if action == REMOVE_EVIDENCE:
         evidence = Evidence.objects.filter(claim_id=claim.pk).first()
         return workflow.evidence_remove(
-            evidence_id=evidence.pk, actor=actor, expected_version=expected_version
+            claim_id=claim.pk, evidence_id=evidence.pk, actor=actor, expected_version=expected_version
         )
     if action == SUBMIT:
         return workflow.claim_submit(**common)
@@ -587,7 +588,7 @@ def test_removing_evidence_keeps_a_full_snapshot_in_the_history(
         "stance": "refutes",
     }
     with one_new_event() as recorded:
-        workflow.evidence_remove(evidence_id=evidence.pk, actor=editor, expected_version=3)
+        workflow.evidence_remove(claim_id=taken.pk, evidence_id=evidence.pk, actor=editor, expected_version=3)
     assert not Evidence.objects.filter(pk=evidence.pk).exists()
     assert event_fields(recorded.event) == {
         "action": REMOVE_EVIDENCE,
@@ -604,7 +605,7 @@ def test_removing_evidence_keeps_a_full_snapshot_in_the_history(
 
 def test_removing_unknown_evidence_is_refused(taken, editor, refused):
     with refused(taken, NotFound, workflow.MSG_EVIDENCE_NOT_FOUND.format(id=987654)):
-        workflow.evidence_remove(evidence_id=987654, actor=editor)
+        workflow.evidence_remove(claim_id=taken.pk, evidence_id=987654, actor=editor)
 
 
 # --- Submit ---------------------------------------------------------------------------------------
@@ -1069,7 +1070,7 @@ def _others_change(action, claim, cast):
             claim_id=claim.pk, actor=cast.editor, verdict="unverified", note="Other tab."
         )
     elif action == ADD_EVIDENCE:
-        workflow.evidence_remove(evidence_id=claim.evidence.get().pk, actor=cast.editor)
+        workflow.evidence_remove(claim_id=claim.pk, evidence_id=claim.evidence.get().pk, actor=cast.editor)
     elif action == REMOVE_EVIDENCE:
         workflow.evidence_add(
             claim_id=claim.pk, actor=cast.editor, stance="context", url="https://example.org/b"
@@ -1306,3 +1307,62 @@ def test_simultaneous_verdicts_on_the_same_version_let_exactly_one_through(claim
         verdicts[winner], "", seen + 1
     )
     assert event.details["note_after"] == f"Tab {winner}."
+
+
+# --- Findings from review -------------------------------------------------------------------------
+
+
+def test_evidence_of_another_claim_cannot_be_removed_through_this_one(documents, editor, refused):
+    first = Claim.objects.get(text=CLAIM_TEXT)
+    second = Claim.objects.get(text=SECOND_CLAIM_TEXT)
+    for claim in (first, second):
+        workflow.claim_assign(claim_id=claim.pk, actor=editor)
+        workflow.evidence_add(claim_id=claim.pk, actor=editor, stance="supports", url="https://example.org/a")
+    other = second.evidence.get()
+    first.refresh_from_db()
+    with refused(first, NotFound, workflow.MSG_EVIDENCE_NOT_FOUND.format(id=other.pk)):
+        workflow.evidence_remove(claim_id=first.pk, evidence_id=other.pk, actor=editor, expected_version=first.version)
+    assert Evidence.objects.filter(pk=other.pk).exists()
+
+
+def test_whoever_shaped_the_verdict_cannot_approve_it_even_if_someone_else_submitted(
+    claim, reviewer, reviewer2, editor2, refused
+):
+    workflow.claim_assign(claim_id=claim.pk, actor=reviewer)
+    workflow.claim_set_verdict(claim_id=claim.pk, actor=reviewer, verdict="unverified", note="No answer yet.")
+    workflow.claim_assign(claim_id=claim.pk, actor=reviewer, assignee=editor2)
+    workflow.claim_submit(claim_id=claim.pk, actor=editor2)
+    claim.refresh_from_db()
+    assert workflow.Action.APPROVED not in workflow.allowed_actions(claim, reviewer)
+    with refused(claim, Forbidden, workflow.MSG_FOUR_EYES_AUTHOR):
+        workflow.claim_approve(claim_id=claim.pk, actor=reviewer)
+    assert workflow.Action.APPROVED in workflow.allowed_actions(claim, reviewer2)
+    workflow.claim_approve(claim_id=claim.pk, actor=reviewer2)
+    claim.refresh_from_db()
+    assert claim.status == "approved"
+
+
+def test_work_before_a_reopening_does_not_count_against_the_approver(claim, advance, editor, reviewer, reviewer2):
+    advance(claim, "approved", by=reviewer, reviewed_by=reviewer2)
+    workflow.claim_reopen(claim_id=claim.pk, actor=reviewer2, reason="New figures came out.")
+    workflow.claim_assign(claim_id=claim.pk, actor=editor)
+    workflow.claim_submit(claim_id=claim.pk, actor=editor)
+    workflow.claim_approve(claim_id=claim.pk, actor=reviewer)  # reviewer's own work predates the reopening
+    claim.refresh_from_db()
+    assert claim.status == "approved"
+
+
+@pytest.mark.parametrize("start, end", [("a", 5), (0, "x"), (None, 5)])
+def test_passage_offsets_that_are_not_numbers_are_refused(taken, editor, other_document, refused, start, end):
+    message = workflow.MSG_PASSAGE_INCOMPLETE if start is None else workflow.MSG_BAD_OFFSET
+    with refused(taken, InvalidInput, message):
+        workflow.evidence_add(
+            claim_id=taken.pk, actor=editor, stance="context", document_id=other_document.pk, start=start, end=end
+        )
+
+
+def test_sqlite_transactions_take_the_write_lock_at_once():
+    """SQLite has no row locks: IMMEDIATE transactions serialise workflow actions instead."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL locks the claim row (see the concurrency test)")
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"

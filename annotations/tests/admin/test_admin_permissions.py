@@ -100,3 +100,11 @@ def test_editor_is_offered_no_approve_action_and_a_forged_one_is_refused(client,
     claim.refresh_from_db()
     assert claim.status == "in_review"
     assert ReviewEvent.objects.count() == before
+
+
+def test_role_holders_can_open_the_admin_without_staff_status(client, editor, outsider):
+    assert not editor.is_staff
+    client.force_login(editor)
+    assert client.get(reverse("admin:index")).status_code == 200
+    client.force_login(outsider)
+    assert client.get(reverse("admin:index")).status_code == 302  # to the login page

@@ -166,9 +166,10 @@ def test_bulk_approve_passes_others_and_refuses_my_own(client, reviewer, editor,
     other = advance(Claim.objects.get(text=SURVEY_CLAIM_TEXT), "in_review", by=editor)
     pending = Claim.objects.get(text=SECOND_CLAIM_TEXT)
     staff(client, reviewer)
+    seen = {f"version_{c.pk}": Claim.objects.get(pk=c.pk).version for c in (own, other, pending)}
     response = client.post(
         reverse(CHANGELIST),
-        {"action": "approve_selected", "_selected_action": [own.pk, other.pk, pending.pk]},
+        {"action": "approve_selected", "_selected_action": [own.pk, other.pk, pending.pk], **seen},
         follow=True,
     )
     html = response.content.decode()
@@ -250,7 +251,7 @@ def test_editor_walks_a_claim_through_the_page(client, editor, claim, other_docu
 def test_refusal_is_shown_and_changes_nothing(client, editor, claim, advance):
     advance(claim, "in_progress")
     staff(client, editor)
-    workflow.evidence_remove(evidence_id=claim.evidence.get().pk, actor=editor)
+    workflow.evidence_remove(claim_id=claim.pk, evidence_id=claim.evidence.get().pk, actor=editor)
     claim.refresh_from_db()
     before = ReviewEvent.objects.count()
     response = client.post(claim_url(claim), {"_action": "submit", "version": claim.version})
@@ -300,7 +301,7 @@ def test_malformed_posts_are_refused_with_a_reason(client, editor, claim, advanc
         ({"_action": "verdict", "version": "abc", "verdict": "disputed"}, "version"),
         ({"_action": "verdict", "version": claim.version, "verdict": "maybe"}, "verdict"),
         ({"_action": "add_evidence", "version": claim.version, "stance": "supports", "url": "javascript:alert(1)"}, "not a valid web address"),
-        ({"_action": "remove_evidence", "version": claim.version, "evidence_id": 999999}, "Evidence 999999 does not exist."),
+        ({"_action": "remove_evidence", "version": claim.version, "evidence_id": 999999}, "Evidence 999999 does not exist on this claim."),
         ({"_action": "explode"}, "Unknown action"),
     ]:
         before = ReviewEvent.objects.count()
@@ -358,3 +359,80 @@ def test_index_shows_counts_and_my_queue(client, reviewer, editor, documents, ad
     assert "?assignee=me_open" in queue
     assert "1 claim(s) assigned to me need work" in queue
     assert "1 awaiting my review" in queue
+
+
+def test_the_list_carries_each_row_version_for_bulk_actions(client, reviewer, claim, advance):
+    advance(claim, "in_review")
+    staff(client, reviewer)
+    html = client.get(reverse(CHANGELIST)).content.decode()
+    assert f'<input type="hidden" name="version_{claim.pk}" value="{claim.version}">' in html
+
+
+def test_bulk_approve_refuses_a_claim_changed_since_the_list_was_loaded(client, reviewer2, editor, claim, advance):
+    advance(claim, "in_review", by=editor)
+    seen = claim.version
+    workflow.claim_return(claim_id=claim.pk, actor=reviewer2, comment="Use a second source.")
+    workflow.claim_set_verdict(claim_id=claim.pk, actor=editor, verdict="disputed", note="Changed my mind.")
+    workflow.claim_submit(claim_id=claim.pk, actor=editor)
+    before = ReviewEvent.objects.count()
+    staff(client, reviewer2)
+    response = client.post(
+        reverse(CHANGELIST),
+        {"action": "approve_selected", "_selected_action": [claim.pk], f"version_{claim.pk}": seen},
+        follow=True,
+    )
+    assert "0 claim(s) approved; 1 refused." in response.content.decode()
+    assert "changed by someone else" in response.content.decode()
+    assert Claim.objects.get(pk=claim.pk).status == "in_review"
+    assert ReviewEvent.objects.count() == before
+
+
+def test_bulk_approve_refuses_claims_not_shown_on_the_page(client, reviewer2, claim, advance):
+    advance(claim, "in_review")
+    staff(client, reviewer2)
+    response = client.post(
+        reverse(CHANGELIST), {"action": "approve_selected", "_selected_action": [claim.pk]}, follow=True
+    )
+    assert f"Claim {claim.pk}: not approved: approve only claims shown on the page" in response.content.decode()
+    assert Claim.objects.get(pk=claim.pk).status == "in_review"
+
+
+def test_an_invalid_selection_changes_nothing(client, editor, documents):
+    staff(client, editor)
+    response = client.post(
+        reverse(CHANGELIST), {"action": "assign_to_me", "_selected_action": ["abc", "1"]}, follow=True
+    )
+    assert response.status_code == 200
+    assert "the selection holds an invalid claim id" in response.content.decode()
+    assert not Claim.objects.filter(assignee__isnull=False).exists()
+
+
+@pytest.mark.parametrize("object_id", ["abc", "1.5", "²", "99999999999999999999999"])
+def test_odd_object_ids_are_not_found(client, editor, documents, object_id):
+    staff(client, editor)
+    assert client.get(f"/admin/annotations/claim/{object_id}/change/").status_code == 404
+    assert client.get(f"/admin/annotations/sourcedocument/{object_id}/change/").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["assignee=%C2%B2", "document=%C2%B2", "assignee=99999999999999999999", "document=-1"])
+def test_odd_filter_values_show_no_claims_rather_than_fail(client, editor, documents, query):
+    staff(client, editor)
+    response = client.get(reverse(CHANGELIST) + "?" + query)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert listed_ids(response) == []
+
+
+def test_evidence_form_sends_one_version_after_a_conflict(client, editor, claim, advance):
+    advance(claim, "in_progress")
+    staff(client, editor)
+    stale = claim.version
+    workflow.claim_set_verdict(claim_id=claim.pk, actor=editor, verdict="unverified", note="Meanwhile.")
+    response = client.post(
+        claim_url(claim), {"_action": "add_evidence", "version": stale, "stance": "context", "url": "https://example.org/x"}
+    )
+    assert response.status_code == 409
+    form = re.search(r'<form method="post" id="evidence-form">(.*?)</form>', response.content.decode(), re.S).group(1)
+    versions = re.findall(r'name="version" value="(\d+)"', form)
+    assert versions == [str(Claim.objects.get(pk=claim.pk).version)]
+    assert 'value="https://example.org/x"' in form  # what was typed is kept

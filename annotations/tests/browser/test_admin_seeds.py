@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 
+from annotations.admin import ClaimAdmin
 from annotations.models import Claim
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -14,7 +15,7 @@ def test_reviewer_sees_the_seeded_claims_in_the_admin(live_server, new_page, log
     reviewer.save()
     page = login(new_page(), "reviewer1", "pw-reviewer1")
     page.goto(f"{live_server.url}/admin/annotations/claim/")
-    assert page.locator("#result_list tbody tr").count() == min(total, 100)
+    assert page.locator("#result_list tbody tr").count() == min(total, ClaimAdmin.list_per_page)
     assert page.get_by_text(f"{total} claims").first.is_visible()
     first = Claim.objects.order_by("id").first()
     assert page.locator("#result_list").inner_text().count(first.text[:40]) == 1

@@ -67,3 +67,14 @@ def test_password_from_the_environment(settings, credentials_file, monkeypatch):
     for user in get_user_model().objects.all():
         assert user.check_password("a-chosen-demo-passphrase")
     assert not credentials_file.exists()
+
+
+def test_every_demo_account_can_open_the_admin(settings, credentials_file, monkeypatch, client):
+    settings.DEMO_MODE = True
+    monkeypatch.setenv("FACTCHECK_DEMO_PASSWORD", "a-chosen-demo-passphrase")
+    call_command("create_demo_accounts")
+    for username in ("editor", "editor2", "reviewer", "admin"):
+        assert client.login(username=username, password="a-chosen-demo-passphrase")
+        assert client.get("/admin/", HTTP_HOST="127.0.0.1").status_code == 200, username
+        assert client.get("/admin/annotations/claim/", HTTP_HOST="127.0.0.1").status_code == 200, username
+        client.logout()
