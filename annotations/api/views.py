@@ -26,7 +26,7 @@ from . import serializers
 from .exceptions import PreconditionFailed
 from .permissions import HasFactcheckRole
 
-ETAG = re.compile(r'^(?:W/)?"?(?:claim-\d+-v)?(\d+)"?$')
+ETAG = re.compile(r'^(?:W/)?"?(?:claim-(\d+)-v)?(\d+)"?$')
 MSG_BAD_IF_MATCH = 'If-Match must be the claim\'s ETag (e.g. "claim-12-v3") or its version number.'
 
 
@@ -34,14 +34,20 @@ def claim_etag(claim) -> str:
     return f'"claim-{claim.pk}-v{claim.version}"'
 
 
-def expected_version(request, data) -> tuple[int | None, bool]:
+MSG_OTHER_CLAIM = "If-Match names claim {tagged}, not claim {claim}."
+
+
+def expected_version(request, data, claim_id: int) -> tuple[int | None, bool]:
     """Return the version the caller based the write on, and whether it came from If-Match."""
     header = request.headers.get("If-Match", "").strip()
     if header:
         match = ETAG.match(header)
         if not match:
             raise workflow.InvalidInput(MSG_BAD_IF_MATCH)
-        return int(match.group(1)), True
+        tagged, version = match.groups()
+        if tagged is not None and int(tagged) != claim_id:
+            raise PreconditionFailed(MSG_OTHER_CLAIM.format(tagged=tagged, claim=claim_id))
+        return int(version), True
     return data.get("version"), False
 
 
@@ -55,7 +61,9 @@ class ClaimCursorPagination(CursorPagination):
 class ClaimFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ClaimStatus.choices)
     verdict = django_filters.ChoiceFilter(choices=Verdict.choices)
-    document = django_filters.NumberFilter(method="filter_document", min_value=1)
+    document = django_filters.NumberFilter(
+        method="filter_document", min_value=1, max_value=2**63 - 1, decimal_places=0
+    )
     assignee = django_filters.CharFilter(
         method="filter_assignee",
         help_text='A user id, "me" or "none".',
@@ -68,7 +76,7 @@ class ClaimFilter(django_filters.FilterSet):
         fields = ["status", "verdict", "document", "assignee", "q"]
 
     def filter_document(self, queryset, name, value):
-        return queryset.filter(occurrences__document_id=value).distinct()
+        return queryset.filter(occurrences__document_id=int(value)).distinct()
 
     def filter_assignee(self, queryset, name, value):
         if value == "me":
@@ -81,14 +89,33 @@ class ClaimFilter(django_filters.FilterSet):
         return selectors.search_claims(queryset, value)
 
 
+class StableOrderingFilter(filters.OrderingFilter):
+    """Add the id to any ordering that lacks it, so that ties cannot skip or repeat across pages."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        if ordering and not any(field.lstrip("-") in ("id", "pk") for field in ordering):
+            ordering.append("-id" if ordering[0].startswith("-") else "id")
+        return ordering
+
+
+class DocumentCursorPagination(CursorPagination):
+    ordering = "id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
 class RoleRequiredMixin:
-    permission_classes = [IsAuthenticated & HasFactcheckRole]
+    # A list, not IsAuthenticated & HasFactcheckRole: the composed class loses each one's message.
+    permission_classes = [IsAuthenticated, HasFactcheckRole]
 
 
 class DocumentViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
     """Loaded source documents; a document's detail lists its claims in order."""
 
     queryset = SourceDocument.objects.order_by("id")
+    pagination_class = DocumentCursorPagination
 
     def get_queryset(self):
         if self.action == "retrieve":
@@ -105,7 +132,7 @@ class ClaimViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
     """Claims: list (filters, search, ordering, cursor pages), detail, and the workflow actions."""
 
     pagination_class = ClaimCursorPagination
-    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     filterset_class = ClaimFilter
     ordering_fields = ["id", "updated_at", "created_at"]
     ordering = ["id"]
@@ -113,6 +140,8 @@ class ClaimViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if self.action == "list":
             return Claim.objects.select_related("assignee").defer("search_text", "note")
+        if self.action in ("history", "evidence") and self.request.method == "GET":
+            return Claim.objects.only("id")
         return Claim.objects.select_related("assignee", "submitted_by").prefetch_related(
             Prefetch("occurrences", queryset=ClaimOccurrence.objects.select_related("document").order_by("document_id", "position")),
             Prefetch("evidence", queryset=Evidence.objects.select_related("added_by").order_by("id")),
@@ -122,10 +151,11 @@ class ClaimViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
         return serializers.ClaimSerializer if self.action == "list" else serializers.ClaimDetailSerializer
 
     def retrieve(self, request, *args, **kwargs):
-        return self._claim_response(self.get_object())
+        return self._claim_response(self.get_object(), reread=False)
 
-    def _claim_response(self, claim, status_code=status.HTTP_200_OK):
-        claim = self.get_queryset().get(pk=claim.pk)  # re-read with the joins after a change
+    def _claim_response(self, claim, status_code=status.HTTP_200_OK, *, reread=True):
+        if reread:  # after a change: read it again with its joins
+            claim = self.get_queryset().get(pk=claim.pk)
         response = Response(serializers.ClaimDetailSerializer(claim).data, status=status_code)
         response["ETag"] = claim_etag(claim)
         return response
@@ -136,7 +166,7 @@ class ClaimViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
         data_serializer = input_class(data=request.data)
         data_serializer.is_valid(raise_exception=True)
         data = data_serializer.validated_data
-        version, from_header = expected_version(request, data)
+        version, from_header = expected_version(request, data, claim.pk)
         try:
             call(claim.pk, data, version)
         except workflow.Conflict as error:
@@ -226,7 +256,7 @@ class EvidenceViewSet(RoleRequiredMixin, mixins.RetrieveModelMixin, mixins.Destr
         evidence = self.get_object()
         query = serializers.VersionInput(data=request.query_params)
         query.is_valid(raise_exception=True)
-        version, from_header = expected_version(request, query.validated_data)
+        version, from_header = expected_version(request, query.validated_data, evidence.claim_id)
         try:
             workflow.evidence_remove(
                 claim_id=evidence.claim_id, evidence_id=evidence.pk, actor=request.user, expected_version=version

@@ -1,0 +1,120 @@
+"""List endpoints run a fixed number of queries, however many rows a page holds."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+
+from annotations import workflow
+from annotations.models import SourceDocument
+from annotations.tests.conftest import document_input
+
+from .conftest import generated_sentences
+
+pytestmark = pytest.mark.django_db
+
+# Each budget counts one query for the caller's roles.
+LIST = 2  # roles, the page's rows with their assignees
+DOCUMENT_DETAIL = 3  # roles, the document, its occurrences with their claims
+HISTORY = 5  # roles, the claim (with occurrences and evidence), its events with their actors
+CLAIM_DETAIL = 7  # roles, the claim with occurrences and evidence, read twice
+
+
+@pytest.fixture
+def sixty_claims(cast):
+    """Twelve documents of five claims each, a third of the claims assigned to various editors."""
+    inputs = []
+    for number in range(12):
+        sentences = generated_sentences(5, topic=f"flood{number}")
+        inputs.append(document_input(" ".join(sentences), f"Flood report {number}", sentences))
+    results = workflow.documents_load(documents=inputs)
+    claim_ids = [pk for result in results for pk in result.new_claim_ids]
+    assignees = [cast.editor, cast.editor2, cast.reviewer, cast.admin]
+    for index, pk in enumerate(claim_ids[::3]):
+        workflow.claim_assign(claim_id=pk, actor=assignees[index % len(assignees)])
+    assert len(claim_ids) == 60
+    return claim_ids
+
+
+@pytest.fixture
+def queries(django_assert_max_num_queries):
+    """Return a function making one request as ``user`` within ``budget`` queries; gives the body and count.
+
+    The user is read afresh so that the role lookup (cached per user object) is counted every time.
+    """
+
+    def get(user, url, budget):
+        client = APIClient()
+        client.force_authenticate(get_user_model().objects.get(pk=user.pk))
+        with django_assert_max_num_queries(budget) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, response.content
+        return response.json(), len(captured)
+
+    return get
+
+
+def rows(body):
+    return body["results"] if isinstance(body, dict) else body
+
+
+@pytest.mark.parametrize(
+    ("query", "matching"),
+    [("", 60), ("&status=in_progress", 20), ("&assignee=none", 40), ("&ordering=-updated_at", 60), ("&q=flood", 60)],
+)
+def test_the_claim_list_runs_the_same_queries_for_5_or_50_rows(queries, cast, sixty_claims, query, matching):
+    small, small_count = queries(cast.reviewer, f"/api/claims/?page_size=5{query}", LIST)
+    large, large_count = queries(cast.reviewer, f"/api/claims/?page_size=50{query}", LIST)
+    assert (len(rows(small)), len(rows(large))) == (5, min(50, matching))
+    assert small_count == large_count
+    if "assignee=none" not in query:  # the assignees' names come with the rows, not a query each
+        assert {"editor1", "editor2", "reviewer1", "admin1"} <= {row["assignee"] for row in rows(large)}
+
+
+def test_the_next_page_of_claims_runs_the_same_queries(queries, cast, sixty_claims):
+    first, first_count = queries(cast.editor, "/api/claims/?page_size=50", LIST)
+    second, second_count = queries(cast.editor, first["next"], LIST)
+    assert len(rows(second)) == 10
+    assert first_count == second_count
+
+
+def test_the_document_list_runs_the_same_queries_for_12_or_50_documents(queries, cast, sixty_claims, many_claims):
+    few, few_count = queries(cast.editor, "/api/documents/?page_size=5", LIST)
+    for number in range(38):
+        many_claims(1, topic=f"drought{number}")
+    many, many_count = queries(cast.editor, "/api/documents/?page_size=50", LIST)
+    assert (len(rows(few)), len(rows(many))) == (5, 50)
+    assert few_count == many_count
+
+
+def test_a_document_detail_runs_the_same_queries_for_5_or_60_claims(queries, cast, many_claims):
+    many_claims(5, topic="hail")
+    many_claims(60, topic="wildfire")
+    small, large = SourceDocument.objects.order_by("id").values_list("id", flat=True)
+    few, few_count = queries(cast.editor, f"/api/documents/{small}/", DOCUMENT_DETAIL)
+    many, many_count = queries(cast.editor, f"/api/documents/{large}/", DOCUMENT_DETAIL)
+    assert (len(few["claims"]), len(many["claims"])) == (5, 60)
+    assert few_count == many_count
+
+
+def test_the_history_runs_the_same_queries_for_5_or_50_events(queries, cast, sixty_claims):
+    quiet, busy = sixty_claims[1], sixty_claims[2]
+    actors = [cast.editor, cast.editor2, cast.reviewer, cast.admin]
+    for number in range(4):
+        workflow.claim_comment(claim_id=quiet, actor=actors[number], comment=f"Note {number}.")
+    for number in range(49):
+        workflow.claim_comment(claim_id=busy, actor=actors[number % 4], comment=f"Note {number}.")
+    few, few_count = queries(cast.reviewer, f"/api/claims/{quiet}/history/", HISTORY)
+    many, many_count = queries(cast.reviewer, f"/api/claims/{busy}/history/", HISTORY)
+    assert (len(few), len(many)) == (5, 50)
+    assert {row["actor"] for row in many[1:]} == {"editor1", "editor2", "reviewer1", "admin1"}
+    assert few_count == many_count
+
+
+def test_the_claim_detail_runs_the_same_queries_whatever_its_evidence(queries, cast, sixty_claims):
+    taken = sixty_claims[0]  # assigned to the editor by the fixture
+    for number in range(20):
+        workflow.evidence_add(claim_id=taken, actor=cast.editor, stance="supports", url=f"https://example.org/{number}")
+    bare, bare_count = queries(cast.editor, f"/api/claims/{sixty_claims[1]}/", CLAIM_DETAIL)
+    rich, rich_count = queries(cast.editor, f"/api/claims/{taken}/", CLAIM_DETAIL)
+    assert (len(bare["evidence"]), len(rich["evidence"])) == (0, 20)
+    assert bare_count == rich_count

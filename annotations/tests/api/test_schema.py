@@ -1,0 +1,99 @@
+"""The OpenAPI schema and its documentation page, whose assets are served from this site."""
+
+import json
+import re
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.views import serve
+from django.core.management import call_command
+from django.urls import include, path, re_path
+
+pytestmark = pytest.mark.django_db
+
+# The site's URLs plus static files served by the test client, as `runserver` (or the web server
+# in front of the site, after collectstatic) serves them.
+urlpatterns = [
+    re_path(r"^static/(?P<path>.*)$", serve, {"insecure": True}),
+    path("", include("factcheck.urls")),
+]
+
+CLAIM_PATHS = [
+    "/api/claims/",
+    "/api/claims/{id}/",
+    "/api/claims/{id}/assign/",
+    "/api/claims/{id}/verdict/",
+    "/api/claims/{id}/submit/",
+    "/api/claims/{id}/approve/",
+    "/api/claims/{id}/return/",
+    "/api/claims/{id}/reopen/",
+    "/api/claims/{id}/comment/",
+    "/api/claims/{id}/evidence/",
+    "/api/claims/{id}/history/",
+    "/api/evidence/{id}/",
+    "/api/documents/",
+    "/api/documents/{id}/",
+]
+
+
+@pytest.fixture
+def schema(api):
+    response = api.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def test_the_schema_is_openapi_3_json(schema):
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == "factcheck API"
+
+
+def test_the_schema_describes_every_claim_path(schema):
+    assert set(CLAIM_PATHS) <= set(schema["paths"])
+    assert set(schema["paths"]["/api/claims/{id}/verdict/"]) == {"post"}
+    assert set(schema["paths"]["/api/claims/{id}/history/"]) == {"get"}
+    assert set(schema["paths"]["/api/claims/{id}/evidence/"]) == {"get", "post"}
+    assert set(schema["paths"]["/api/evidence/{id}/"]) == {"get", "delete"}
+
+
+def test_the_schema_documents_the_list_filters_and_action_inputs(schema):
+    parameters = {p["name"] for p in schema["paths"]["/api/claims/"]["get"]["parameters"]}
+    assert {"status", "verdict", "document", "assignee", "q", "ordering", "cursor", "page_size"} <= parameters
+    body = schema["paths"]["/api/claims/{id}/verdict/"]["post"]["requestBody"]["content"]["application/json"]
+    verdict_input = schema["components"]["schemas"][body["schema"]["$ref"].rsplit("/", 1)[-1]]
+    assert {"verdict", "note", "version"} <= set(verdict_input["properties"])
+    assert "verdict" in verdict_input["required"]
+
+
+def test_the_schema_is_generated_without_warnings(tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3.")
+
+
+def test_the_docs_page_is_html_pointing_at_the_schema(api):
+    response = api.get("/api/docs/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert b'url: "/api/schema/"' in response.content
+
+
+def test_the_docs_page_loads_nothing_from_another_site(api):
+    page = api.get("/api/docs/").content.decode()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "cdn" not in page.lower()
+    assert not re.search(r"https?://", page)
+
+
+@pytest.mark.urls(__name__)
+def test_the_docs_page_assets_are_served_from_static_files(api):
+    page = api.get("/api/docs/").content.decode()
+    assets = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", page)
+    assert [a for a in assets if a.endswith(".js")] and [a for a in assets if a.endswith(".css")]
+    static = "/" + settings.STATIC_URL.strip("/") + "/"
+    for asset in assets:
+        assert asset.startswith(static), asset
+        assert finders.find(asset[len(static) :]), f"{asset} is not in any static files directory"
+        response = api.get(asset)
+        assert response.status_code == 200, asset
+        assert b"".join(response.streaming_content)
