@@ -57,7 +57,13 @@ class InvalidTransition(WorkflowError):
 
 
 class InvalidInput(WorkflowError):
+    """Input the rules refuse; ``field`` names the input at fault, when there is one."""
+
     code = "invalid"
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class Conflict(WorkflowError):
@@ -184,15 +190,15 @@ def _lock_claim(claim_id, expected_version: int | None) -> Claim:
         try:
             expected = int(expected_version)
         except (ValueError, TypeError):
-            raise InvalidInput(MSG_BAD_VERSION.format(value=expected_version)) from None
+            raise InvalidInput(MSG_BAD_VERSION.format(value=expected_version), field="version") from None
         if expected != claim.version:
             raise Conflict(MSG_STALE.format(expected=expected, current=claim.version))
     return claim
 
 
-def _require(check: bool, error: type[WorkflowError], message: str) -> None:
+def _require(check: bool, error: type[WorkflowError], message: str, *, field: str | None = None) -> None:
     if not check:
-        raise error(message)
+        raise error(message, field=field) if field else error(message)
 
 
 def _next_status(claim: Claim, action: str) -> str:
@@ -215,10 +221,10 @@ def _require_assignee(claim: Claim, actor, what: str) -> None:
     _require(claim.assignee_id == actor.pk, Forbidden, MSG_NOT_ASSIGNEE.format(what=what))
 
 
-def _clean_text(value, *, what: str, limit: int) -> str:
+def _clean_text(value, *, what: str, limit: int, field: str | None = None) -> str:
     text = (value or "").strip()
     if len(text) > limit:
-        raise InvalidInput(MSG_TOO_LONG.format(what=what, length=len(text), limit=limit))
+        raise InvalidInput(MSG_TOO_LONG.format(what=what, length=len(text), limit=limit), field=field or what)
     return text
 
 
@@ -280,7 +286,7 @@ def claim_assign(*, claim_id: int, actor, assignee=None, expected_version: int |
         assignee = actor
     elif not hasattr(assignee, "pk"):
         assignee = _user(assignee)
-    _require(roles.is_editor(assignee), InvalidInput, MSG_ASSIGNEE_NOT_EDITOR.format(user=assignee))
+    _require(roles.is_editor(assignee), InvalidInput, MSG_ASSIGNEE_NOT_EDITOR.format(user=assignee), field="assignee")
     previous = claim.assignee
     _require(
         previous != assignee or claim.status == ClaimStatus.RETURNED,
@@ -307,7 +313,7 @@ def claim_set_verdict(
     """Rule a verdict with the editor's note."""
     claim = _lock_claim(claim_id, expected_version)
     _require_assignee(claim, actor, "set the verdict")
-    _require(verdict in Verdict.values, InvalidInput, MSG_BAD_VERDICT.format(value=verdict))
+    _require(verdict in Verdict.values, InvalidInput, MSG_BAD_VERDICT.format(value=verdict), field="verdict")
     note = _clean_text(note, what="note", limit=MAX_NOTE)
     _apply(
         claim,
@@ -325,9 +331,9 @@ def _validated_url(url: str) -> str:
         try:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
-            raise InvalidInput(MSG_BAD_URL.format(value=url)) from None
+            raise InvalidInput(MSG_BAD_URL.format(value=url), field="url") from None
         if len(url) > 2000:
-            raise InvalidInput(MSG_TOO_LONG.format(what="web address", length=len(url), limit=2000))
+            raise InvalidInput(MSG_TOO_LONG.format(what="web address", length=len(url), limit=2000), field="url")
     return url
 
 
@@ -362,7 +368,7 @@ def evidence_add(
     claim = _lock_claim(claim_id, expected_version)
     _require_assignee(claim, actor, "add evidence")
     _next_status(claim, Action.EVIDENCE_ADDED)  # refuse frozen claims before validating input
-    _require(stance in Stance.values, InvalidInput, MSG_BAD_STANCE.format(value=stance))
+    _require(stance in Stance.values, InvalidInput, MSG_BAD_STANCE.format(value=stance), field="stance")
     url = _validated_url(url)
     title = _clean_text(title, what="title", limit=500)
     excerpt = _clean_text(excerpt, what="excerpt", limit=MAX_NOTE)
@@ -372,25 +378,27 @@ def evidence_add(
             document = SourceDocument.objects.only("id", "text").get(pk=document_id)
         except (SourceDocument.DoesNotExist, ValueError, TypeError):
             raise NotFound(MSG_DOCUMENT_NOT_FOUND.format(id=document_id)) from None
-        _require(start is not None and end is not None, InvalidInput, MSG_PASSAGE_INCOMPLETE)
+        _require(start is not None and end is not None, InvalidInput, MSG_PASSAGE_INCOMPLETE, field="end")
         try:
             start, end = int(start), int(end)
         except (ValueError, TypeError):
-            raise InvalidInput(MSG_BAD_OFFSET) from None
+            raise InvalidInput(MSG_BAD_OFFSET, field="start") from None
         _require(
             0 <= start < end <= len(document.text),
             InvalidInput,
             MSG_PASSAGE_RANGE.format(start=start, end=end, document=document.pk, length=len(document.text)),
+            field="end",
         )
         _require(
             not claim.occurrences.filter(document=document).exists(),
             InvalidInput,
             MSG_PASSAGE_OWN_DOCUMENT.format(document=document.pk),
+            field="document",
         )
         excerpt = excerpt or document.text[start:end]
     else:
         start = end = None
-        _require(bool(url), InvalidInput, MSG_EVIDENCE_NEEDS_SOURCE)
+        _require(bool(url), InvalidInput, MSG_EVIDENCE_NEEDS_SOURCE, field="url")
     evidence = Evidence.objects.create(
         claim=claim,
         url=url,
@@ -492,7 +500,7 @@ def claim_return(*, claim_id: int, actor, comment: str, expected_version: int | 
     _require(roles.is_reviewer(actor), Forbidden, MSG_NOT_REVIEWER.format(what="return claims"))
     _next_status(claim, Action.RETURNED)
     comment = _clean_text(comment, what="comment", limit=MAX_COMMENT)
-    _require(bool(comment), InvalidInput, MSG_COMMENT_REQUIRED)
+    _require(bool(comment), InvalidInput, MSG_COMMENT_REQUIRED, field="comment")
     _apply(claim, actor=actor, action=Action.RETURNED, comment=comment)
     return claim
 
@@ -504,7 +512,7 @@ def claim_reopen(*, claim_id: int, actor, reason: str, expected_version: int | N
     _require(roles.is_reviewer(actor), Forbidden, MSG_NOT_REVIEWER.format(what="reopen claims"))
     _next_status(claim, Action.REOPENED)
     reason = _clean_text(reason, what="reason", limit=MAX_COMMENT)
-    _require(bool(reason), InvalidInput, MSG_REASON_REQUIRED)
+    _require(bool(reason), InvalidInput, MSG_REASON_REQUIRED, field="reason")
     _apply(claim, actor=actor, action=Action.REOPENED, comment=reason, changes={"submitted_by": None})
     return claim
 
@@ -515,7 +523,7 @@ def claim_comment(*, claim_id: int, actor, comment: str) -> ReviewEvent:
     claim = _lock_claim(claim_id, None)
     _require(roles.has_role(actor), Forbidden, MSG_NO_ROLE.format(what="comment"))
     comment = _clean_text(comment, what="comment", limit=MAX_COMMENT)
-    _require(bool(comment), InvalidInput, MSG_TEXT_REQUIRED)
+    _require(bool(comment), InvalidInput, MSG_TEXT_REQUIRED, field="comment")
     return _apply(claim, actor=actor, action=Action.COMMENTED, comment=comment, bump=False)
 
 

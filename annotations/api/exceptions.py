@@ -26,10 +26,11 @@ def api_exception_handler(exc, context):
     if isinstance(exc, PreconditionFailed):
         return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_412_PRECONDITION_FAILED)
     if isinstance(exc, workflow.WorkflowError):
-        return Response(
-            {"detail": str(exc), "code": exc.code},
-            status=STATUS_BY_CODE.get(exc.code, status.HTTP_400_BAD_REQUEST),
-        )
+        body = {"detail": str(exc), "code": exc.code}
+        field = getattr(exc, "field", None)
+        if field:  # the same shape as a serializer's field errors
+            body[field] = [str(exc)]
+        return Response(body, status=STATUS_BY_CODE.get(exc.code, status.HTTP_400_BAD_REQUEST))
     response = exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         response.data.setdefault("code", getattr(response.data["detail"], "code", "error"))

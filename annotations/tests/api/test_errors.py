@@ -116,20 +116,20 @@ def test_invalid_input_is_400_naming_the_field(
 
 # Placeholders filled in by the test: DOC a document the claim may cite, OWN the claim's own one.
 EVIDENCE_REFUSALS = [
-    ({"stance": "supports", "url": "javascript:alert(1)"}, workflow.MSG_BAD_URL.format(value="javascript:alert(1)")),
-    ({"stance": "supports", "url": "ftp://example.org/f"}, workflow.MSG_BAD_URL.format(value="ftp://example.org/f")),
-    ({"stance": "supports"}, workflow.MSG_EVIDENCE_NEEDS_SOURCE),
-    ({"stance": "supports", "document": "DOC", "start": 5}, workflow.MSG_PASSAGE_INCOMPLETE),
+    ({"stance": "supports", "url": "javascript:alert(1)"}, workflow.MSG_BAD_URL.format(value="javascript:alert(1)"), "url"),
+    ({"stance": "supports", "url": "ftp://example.org/f"}, workflow.MSG_BAD_URL.format(value="ftp://example.org/f"), "url"),
+    ({"stance": "supports"}, workflow.MSG_EVIDENCE_NEEDS_SOURCE, "url"),
+    ({"stance": "supports", "document": "DOC", "start": 5}, workflow.MSG_PASSAGE_INCOMPLETE, "end"),
     ({"stance": "supports", "document": "DOC", "start": 5, "end": 100_000},
-     "The passage 5-100000 is outside document DOC (its text is LENGTH characters)."),
+     "The passage 5-100000 is outside document DOC (its text is LENGTH characters).", "end"),
     ({"stance": "supports", "document": "OWN", "start": 0, "end": 5},
-     workflow.MSG_PASSAGE_OWN_DOCUMENT.format(document="OWN")),
+     workflow.MSG_PASSAGE_OWN_DOCUMENT.format(document="OWN"), "document"),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("body", "message"), EVIDENCE_REFUSALS)
+@pytest.mark.parametrize(("body", "message", "field"), EVIDENCE_REFUSALS)
 def test_evidence_the_workflow_refuses_is_400_with_its_message(
-    claim, advance, cast, client_for, nothing_changes, documents, other_document, body, message
+    claim, advance, cast, client_for, nothing_changes, documents, other_document, body, message, field
 ):
     claim = advance(claim, IN_PROGRESS)
     names = {"DOC": other_document.pk, "OWN": documents.report.pk}
@@ -138,7 +138,7 @@ def test_evidence_the_workflow_refuses_is_400_with_its_message(
     message = message.replace("LENGTH", str(len(other_document.text)))
     with nothing_changes(claim):
         response = client_for(cast.editor).post(claim_url(claim, "evidence"), body, format="json")
-    assert refusal(response, 400) == {"detail": message, "code": "invalid"}
+    assert refusal(response, 400) == {"detail": message, "code": "invalid", field: [message]}
 
 
 def test_evidence_citing_an_unknown_document_is_404(claim, advance, cast, client_for, nothing_changes):
@@ -192,3 +192,21 @@ def test_a_malformed_version_on_evidence_removal_is_400(claim, advance, cast, cl
     with nothing_changes(claim):
         response = client_for(cast.editor).delete(f"/api/evidence/{claim.evidence.get().pk}/?version=latest")
     assert "version" in refusal(response, 400)
+
+
+@pytest.mark.parametrize(
+    "path, body, field",
+    [
+        ("evidence/", {"stance": "supports", "url": "javascript:alert(1)"}, "url"),
+        ("evidence/", {"stance": "supports"}, "url"),
+    ],
+)
+def test_input_the_workflow_refuses_comes_back_as_a_field_error(client_for, cast, claim, advance, path, body, field):
+    status_for = {"evidence/": "in_progress", "return/": "in_review"}[path]
+    advance(claim, status_for, by=cast.editor)
+    client = client_for(cast.reviewer if path == "return/" else cast.editor)
+    response = client.post(f"/api/claims/{claim.pk}/{path}", body, format="json")
+    assert response.status_code == 400
+    data = response.json()
+    assert data["code"] == "invalid"
+    assert data[field] == [data["detail"]]
