@@ -59,7 +59,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class ClaimSerializer(serializers.ModelSerializer):
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Claim
@@ -67,7 +67,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 
 class ClaimDetailSerializer(ClaimSerializer):
-    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     occurrences = OccurrenceSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
 
@@ -76,7 +76,9 @@ class ClaimDetailSerializer(ClaimSerializer):
 
 
 class ReviewEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Empty for the loader."
+    )
 
     class Meta:
         model = ReviewEvent
@@ -132,3 +134,10 @@ class EvidenceInput(VersionInput):
     end = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
     title = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
     excerpt = serializers.CharField(required=False, allow_blank=True, max_length=10_000, default="")
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every refusal: the reason, a short code, and for invalid input the field at fault."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()

@@ -218,7 +218,7 @@ class ClaimViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
             claim_id=pk, actor=request.user, comment=d["comment"]))
 
     @extend_schema(responses=serializers.ReviewEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         claim = self.get_object()
         events = selectors.claim_history(claim).order_by("id")
@@ -230,7 +230,7 @@ class ClaimViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         methods=["post"], request=serializers.EvidenceInput, responses={201: serializers.ClaimDetailSerializer}
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def evidence(self, request, pk=None):
         if request.method == "GET":
             claim = self.get_object()
@@ -250,7 +250,7 @@ class EvidenceViewSet(RoleRequiredMixin, mixins.RetrieveModelMixin, mixins.Destr
 
     @extend_schema(
         parameters=[OpenApiParameter("version", OpenApiTypes.INT, description="The claim version (or If-Match).")],
-        responses=serializers.ClaimDetailSerializer,
+        responses={200: serializers.ClaimDetailSerializer},
     )
     def destroy(self, request, *args, **kwargs):
         evidence = self.get_object()
@@ -269,3 +269,13 @@ class EvidenceViewSet(RoleRequiredMixin, mixins.RetrieveModelMixin, mixins.Destr
         response = Response(serializers.ClaimDetailSerializer(claim).data)
         response["ETag"] = claim_etag(claim)
         return response
+
+
+def not_found(request, exception=None):
+    """Answer an unknown URL under /api/ in JSON, like every other API error."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "No such API address.", "code": "not_found"}, status=404)
+    return page_not_found(request, exception)

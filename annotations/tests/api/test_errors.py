@@ -210,3 +210,10 @@ def test_input_the_workflow_refuses_comes_back_as_a_field_error(client_for, cast
     data = response.json()
     assert data["code"] == "invalid"
     assert data[field] == [data["detail"]]
+
+
+@pytest.mark.parametrize("path", ["/api/claims/1.5/comment/", "/api/nowhere/", "/api/claims/1/unknown-action/"])
+def test_unknown_api_addresses_answer_json_404(client_for, cast, path):
+    response = client_for(cast.editor).post(path, {}, format="json")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No such API address.", "code": "not_found"}
