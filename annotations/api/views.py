@@ -150,6 +150,12 @@ class ClaimViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return serializers.ClaimSerializer if self.action == "list" else serializers.ClaimDetailSerializer
 
+    def filter_queryset(self, queryset):
+        # The list's filters and ordering are for the list: a claim's own address ignores them.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def retrieve(self, request, *args, **kwargs):
         return self._claim_response(self.get_object(), reread=False)
 

@@ -331,3 +331,9 @@ def test_documents_and_claims_are_not_written_directly(reader, claim, method, ur
     response = getattr(reader, method)(url, {"status": "approved", "text": "x"}, format="json")
     assert response.status_code == 405
     assert Claim.objects.values().get(pk=claim.pk) == before
+
+
+def test_a_claims_address_ignores_list_filters(reader, claim):
+    response = reader.get(f"/api/claims/{claim.pk}/?status=approved&q=nothing-matches")
+    assert response.status_code == 200
+    assert response.json()["id"] == claim.pk
