@@ -35,6 +35,7 @@ BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 bench: venv ## Run the benchmarks on throwaway PostgreSQL databases (see docs/PERFORMANCE.md)
 	DATABASE_URL=$(BENCH_PG)/factcheck_bench $(PY) bench/load_bench.py --claims 100000
 	DATABASE_URL=$(BENCH_PG)/factcheck_admin_bench $(PY) bench/admin_bench.py --claims 100000
+	DATABASE_URL=$(BENCH_PG)/factcheck_api_bench $(PY) bench/api_bench.py --claims 100000
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
