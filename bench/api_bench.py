@@ -221,7 +221,7 @@ PHASES = [
     ("authentication (token)", r"perform_authentication"),
     ("permissions (role)", r"check_permissions"),
     ("throttling", r"check_throttles"),
-    ("workflow (the write)", r"\(workflow\.py\)"),
+    ("workflow (the write)", r"annotations/workflow\.py"),
     ("filters and ordering", r"filter_queryset"),
     ("finding the rows", r"paginate_queryset|get_object|QuerySet\.get"),
     ("serializers", r"Serializer\.data|to_representation"),
