@@ -54,6 +54,17 @@ def search_claims(queryset, query: str):
     return queryset
 
 
+def claim_detail():
+    """Return claims with what a claim's full view shows: people, occurrences, evidence."""
+    return Claim.objects.select_related("assignee", "submitted_by").prefetch_related(
+        Prefetch(
+            "occurrences",
+            queryset=ClaimOccurrence.objects.select_related("document").order_by("document_id", "position"),
+        ),
+        Prefetch("evidence", queryset=Evidence.objects.select_related("added_by").order_by("id")),
+    )
+
+
 def claims_awaiting_review(reviewer):
     """Return claims in review that ``reviewer`` may approve (not their own), oldest first."""
     if not roles.is_reviewer(reviewer):

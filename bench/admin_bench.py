@@ -73,6 +73,19 @@ def put_claims_through_the_workflow(users, count: int) -> None:
             workflow.claim_approve(claim_id=claim_id, actor=reviewer)
 
 
+def set_up(args) -> dict:
+    """Load the data (unless ``--reuse``), put claims through the workflow, return the users."""
+    django.setup()
+    if not args.reuse:
+        prepare(args.claims, args.seed)
+    users = cast()
+    if not args.reuse:
+        started = time.perf_counter()
+        put_claims_through_the_workflow(users, args.workflow)
+        print(f"workflow: {args.workflow} claims taken, ruled, submitted, approved in {time.perf_counter() - started:.1f} s")
+    return users
+
+
 def measure(client, url: str, runs: int):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -100,19 +113,12 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the database already loaded")
     args = parser.parse_args()
 
-    django.setup()
-    if not args.reuse:
-        prepare(args.claims, args.seed)
+    users = set_up(args)
     from django.db import connection
     from django.test import Client
 
     from annotations.models import Claim
 
-    users = cast()
-    if not args.reuse:
-        started = time.perf_counter()
-        put_claims_through_the_workflow(users, args.workflow)
-        print(f"workflow: {args.workflow} claims taken, ruled, submitted, approved in {time.perf_counter() - started:.1f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

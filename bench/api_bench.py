@@ -44,9 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
-import django  # noqa: E402
 
-from admin_bench import cast, prepare, put_claims_through_the_workflow  # noqa: E402
+from admin_bench import set_up  # noqa: E402
 
 COMMENT_SCRIPT = """
 local ids = {%(ids)s}
@@ -277,19 +276,12 @@ def main() -> None:
     args = parser.parse_args()
 
     wrk = ensure_wrk()
-    django.setup()
-    if not args.reuse:
-        prepare(args.claims, args.seed)
+    users = set_up(args)
     from django.db import connection
     from rest_framework.authtoken.models import Token
 
     from annotations.models import Claim
 
-    users = cast()
-    if not args.reuse:
-        started = time.perf_counter()
-        put_claims_through_the_workflow(users, args.workflow)
-        print(f"workflow: {args.workflow} claims taken, ruled, submitted, approved in {time.perf_counter() - started:.1f} s")
     token = Token.objects.get_or_create(user=users["reviewer"])[0].key
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

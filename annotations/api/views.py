@@ -142,10 +142,7 @@ class ClaimViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
             return Claim.objects.select_related("assignee").defer("search_text", "note")
         if self.action in ("history", "evidence") and self.request.method == "GET":
             return Claim.objects.only("id")
-        return Claim.objects.select_related("assignee", "submitted_by").prefetch_related(
-            Prefetch("occurrences", queryset=ClaimOccurrence.objects.select_related("document").order_by("document_id", "position")),
-            Prefetch("evidence", queryset=Evidence.objects.select_related("added_by").order_by("id")),
-        )
+        return selectors.claim_detail()
 
     def get_serializer_class(self):
         return serializers.ClaimSerializer if self.action == "list" else serializers.ClaimDetailSerializer
@@ -271,7 +268,7 @@ class EvidenceViewSet(RoleRequiredMixin, mixins.RetrieveModelMixin, mixins.Destr
             if from_header:
                 raise PreconditionFailed(str(error)) from None
             raise
-        claim = ClaimViewSet(request=request, action="retrieve", format_kwarg=None).get_queryset().get(pk=evidence.claim_id)
+        claim = selectors.claim_detail().get(pk=evidence.claim_id)
         response = Response(serializers.ClaimDetailSerializer(claim).data)
         response["ETag"] = claim_etag(claim)
         return response
