@@ -54,14 +54,39 @@ def search_claims(queryset, query: str):
     return queryset
 
 
+def claim_rows():
+    """Return claims with what an API list row shows, and nothing more."""
+    return Claim.objects.select_related("assignee").only(
+        "text", "status", "verdict", "version", "created_at", "updated_at", "assignee__username"
+    )
+
+
 def claim_detail():
     """Return claims with what a claim's full view shows: people, occurrences, evidence."""
-    return Claim.objects.select_related("assignee", "submitted_by").prefetch_related(
-        Prefetch(
-            "occurrences",
-            queryset=ClaimOccurrence.objects.select_related("document").order_by("document_id", "position"),
-        ),
-        Prefetch("evidence", queryset=Evidence.objects.select_related("added_by").order_by("id")),
+    # Only the columns shown: a document's text and a user's other fields stay in the database.
+    return (
+        Claim.objects.select_related("assignee", "submitted_by")
+        .only(
+            "text", "status", "verdict", "note", "version", "created_at", "updated_at",
+            "assignee__username", "submitted_by__username",
+        )
+        .prefetch_related(
+            Prefetch(
+                "occurrences",
+                queryset=ClaimOccurrence.objects.select_related("document")
+                .only("claim_id", "document__title", "start", "end", "position")
+                .order_by("document_id", "position"),
+            ),
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("added_by")
+                .only(
+                    "claim_id", "stance", "url", "document_id", "start", "end", "title", "excerpt", "added_at",
+                    "added_by__username",
+                )
+                .order_by("id"),
+            ),
+        )
     )
 
 

@@ -88,18 +88,20 @@ def get_json(url: str, token: str):
         return json.load(response)
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "bench-only",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_API_USER_RATE": "1000000/minute",
+        "DJANGO_API_USER_RATE": "1000000/second",  # a one-second window keeps the history short
     }
     command = [
         sys.executable, "-m", "gunicorn", "factcheck.wsgi", "--workers", str(workers),
         "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
     ]  # fmt: skip
+    if threads:  # gthread workers keep connections alive between requests; sync workers close them
+        command += ["--worker-class", "gthread", "--threads", str(threads)]
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
@@ -272,6 +274,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument(
+        "--worker-threads", type=int, default=0, help="gunicorn gthread workers with this many threads (0: sync)"
+    )
     parser.add_argument("--profile", action="store_true", help="sample the workers with py-spy")
     args = parser.parse_args()
 
@@ -296,7 +301,7 @@ def main() -> None:
     folder = tempfile.TemporaryDirectory(prefix="factcheck-api-bench-")
     script = Path(folder.name) / "comment.lua"
     script.write_text(COMMENT_SCRIPT % {"ids": ", ".join(map(str, ids)), "token": token})
-    server = start_gunicorn(port, args.workers)
+    server = start_gunicorn(port, args.workers, args.worker_threads)
     try:
         wait_until_serving(server, base, token)
         url, started = f"{base}/api/claims/", time.perf_counter()
@@ -311,7 +316,7 @@ def main() -> None:
         ]
         print(
             f"\nPostgreSQL {server_version // 10000}.{server_version % 10000}, {total:,} claims; "
-            f"gunicorn {args.workers} sync workers; wrk {args.threads} threads, {args.connections} "
+            f"gunicorn {args.workers} {f'gthread workers of {args.worker_threads} threads' if args.worker_threads else 'sync workers'}; wrk {args.threads} threads, {args.connections} "
             f"connections, {args.duration} s per endpoint after {args.warmup} s of warm-up; "
             f"{os.cpu_count()} cpus shared by all"
         )

@@ -1,4 +1,4 @@
-"""Schema post-processing: declare the error answers every operation can give."""
+"""Schema post-processing: the error answers every operation can give, and the claim's ETag."""
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -33,12 +33,41 @@ def _errors_for(path: str, method: str) -> list[str]:
     return codes
 
 
+CLAIM_REF = "#/components/schemas/ClaimDetail"
+ETAG_HEADER = {
+    "description": 'The claim\'s version as an entity tag, e.g. "claim-12-v3": send it back as If-Match.',
+    "schema": {"type": "string", "pattern": r'^"claim-[0-9]+-v[0-9]+"$'},
+}
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "description": "The claim's ETag (or its version number) the change is based on; a stale one gets 412.",
+    "schema": {"type": "string", "pattern": r'^(W/)?"?(claim-[0-9]+-v)?[0-9]+"?$'},
+}
+
+
+def _answers_claim(response: dict) -> bool:
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    return schema.get("$ref") == CLAIM_REF
+
+
+def _declare_etag(operation_id: str, method: str, operation: dict) -> None:
+    """Declare the ETag on every answer that is a claim, and If-Match on the writes that take it."""
+    claim_answers = [r for code, r in operation.get("responses", {}).items() if code[:1] == "2" and _answers_claim(r)]
+    for response in claim_answers:
+        response.setdefault("headers", {})["ETag"] = ETAG_HEADER
+    if claim_answers and method != "get" and not operation_id.endswith("_comment_create"):  # comments take no version
+        operation.setdefault("parameters", []).append(IF_MATCH)
+
+
 def add_error_responses(result, generator, request, public):
-    """Add the JSON error answers to every operation, sharing one ``Error`` component."""
+    """Add the JSON error answers to every operation, sharing one ``Error`` component, and the ETag."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     reference = {"$ref": "#/components/schemas/Error"}
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
+            _declare_etag(operation.get("operationId", ""), method, operation)
             responses = operation.setdefault("responses", {})
             for code in _errors_for(path, method):
                 responses.setdefault(

@@ -58,6 +58,9 @@ class ClaimCursorPagination(CursorPagination):
     max_page_size = 500
 
 
+ASSIGNEE_PATTERN = r"^(me|none|[0-9]{1,18})$"
+
+
 class ClaimFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ClaimStatus.choices)
     verdict = django_filters.ChoiceFilter(choices=Verdict.choices)
@@ -67,7 +70,7 @@ class ClaimFilter(django_filters.FilterSet):
     assignee = django_filters.CharFilter(
         method="filter_assignee",
         help_text='A user id, "me" or "none".',
-        validators=[RegexValidator(r"^(me|none|[0-9]{1,18})$", 'Enter a user id, "me" or "none".')],
+        validators=[RegexValidator(ASSIGNEE_PATTERN, 'Enter a user id, "me" or "none".')],
     )
     q = django_filters.CharFilter(method="filter_text", help_text="Words the claim text contains.")
 
@@ -139,10 +142,12 @@ class ClaimViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            return Claim.objects.select_related("assignee").defer("search_text", "note")
-        if self.action in ("history", "evidence") and self.request.method == "GET":
-            return Claim.objects.only("id")
-        return selectors.claim_detail()
+            return selectors.claim_rows()
+        if self.action == "retrieve":
+            return selectors.claim_detail()
+        # The actions, history and evidence only need the claim to exist: what they answer is read
+        # after the change, once.
+        return Claim.objects.only("id")
 
     def get_serializer_class(self):
         return serializers.ClaimSerializer if self.action == "list" else serializers.ClaimDetailSerializer
@@ -153,12 +158,23 @@ class ClaimViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
             return queryset
         return super().filter_queryset(queryset)
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "assignee", OpenApiTypes.STR, pattern=ASSIGNEE_PATTERN, description='A user id, "me" or "none".'
+            ),
+            OpenApiParameter("document", OpenApiTypes.INT, description="A document id: the claims that occur in it."),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
     def retrieve(self, request, *args, **kwargs):
         return self._claim_response(self.get_object(), reread=False)
 
     def _claim_response(self, claim, status_code=status.HTTP_200_OK, *, reread=True):
         if reread:  # after a change: read it again with its joins
-            claim = self.get_queryset().get(pk=claim.pk)
+            claim = selectors.claim_detail().get(pk=claim.pk)
         response = Response(serializers.ClaimDetailSerializer(claim).data, status=status_code)
         response["ETag"] = claim_etag(claim)
         return response

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 # Each budget counts one query for the caller's roles.
 LIST = 2  # roles, the page's rows with their assignees
 DOCUMENT_DETAIL = 3  # roles, the document, its occurrences with their claims
-HISTORY = 5  # roles, the claim (with occurrences and evidence), its events with their actors
-CLAIM_DETAIL = 7  # roles, the claim with occurrences and evidence, read twice
+HISTORY = 3  # roles, the claim (its id), its events with their actors
+CLAIM_DETAIL = 4  # roles, the claim with its people, its occurrences, its evidence
 
 
 @pytest.fixture
@@ -118,3 +118,23 @@ def test_the_claim_detail_runs_the_same_queries_whatever_its_evidence(queries, c
     rich, rich_count = queries(cast.editor, f"/api/claims/{taken}/", CLAIM_DETAIL)
     assert (len(bare["evidence"]), len(rich["evidence"])) == (0, 20)
     assert bare_count == rich_count
+
+
+# A write: roles, the claim's id, the workflow's transaction (a savepoint pair inside the test's
+# transaction) holding the locked read, the update and the history row, then the claim with its
+# occurrences and evidence for the answer, read once.
+WRITE = 10
+
+
+def test_a_write_action_reads_the_claim_once_for_its_answer(cast, sixty_claims, django_assert_max_num_queries):
+    taken = sixty_claims[0]
+    for number in range(20):
+        workflow.evidence_add(claim_id=taken, actor=cast.editor, stance="supports", url=f"https://example.org/{number}")
+    client = APIClient()
+    client.force_authenticate(get_user_model().objects.get(pk=cast.editor.pk))
+    with django_assert_max_num_queries(WRITE) as captured:
+        response = client.post(f"/api/claims/{taken}/verdict/", {"verdict": "verified"}, format="json")
+    assert response.status_code == 200, response.content
+    assert len(response.json()["evidence"]) == 20
+    evidence_reads = [q["sql"] for q in captured if 'FROM "annotations_evidence"' in q["sql"]]
+    assert len(evidence_reads) == 1, evidence_reads

@@ -66,6 +66,44 @@ def test_the_schema_documents_the_list_filters_and_action_inputs(schema):
     assert "verdict" in verdict_input["required"]
 
 
+def test_the_list_filters_declare_what_they_accept(schema):
+    parameters = {p["name"]: p for p in schema["paths"]["/api/claims/"]["get"]["parameters"]}
+    assert parameters["document"]["schema"]["type"] == "integer"
+    pattern = re.compile(parameters["assignee"]["schema"]["pattern"])
+    assert all(pattern.search(value) for value in ("me", "none", "12"))
+    assert not any(pattern.search(value) for value in ("someone", "-1", "1.5", ""))
+
+
+WRITES_WITH_VERSION = [
+    ("/api/claims/{id}/assign/", "post"),
+    ("/api/claims/{id}/verdict/", "post"),
+    ("/api/claims/{id}/submit/", "post"),
+    ("/api/claims/{id}/approve/", "post"),
+    ("/api/claims/{id}/return/", "post"),
+    ("/api/claims/{id}/reopen/", "post"),
+    ("/api/claims/{id}/evidence/", "post"),
+    ("/api/evidence/{id}/", "delete"),
+]
+
+
+@pytest.mark.parametrize("path, method", WRITES_WITH_VERSION)
+def test_writes_declare_if_match_and_answer_an_etag(schema, path, method):
+    operation = schema["paths"][path][method]
+    headers = [p for p in operation["parameters"] if p["in"] == "header"]
+    assert [p["name"] for p in headers] == ["If-Match"]
+    assert re.search(headers[0]["schema"]["pattern"], '"claim-12-v3"')
+    success = next(r for code, r in operation["responses"].items() if code.startswith("2"))
+    assert re.fullmatch(success["headers"]["ETag"]["schema"]["pattern"], '"claim-12-v3"')
+
+
+def test_reads_answer_an_etag_and_take_no_if_match(schema):
+    operation = schema["paths"]["/api/claims/{id}/"]["get"]
+    assert "ETag" in operation["responses"]["200"]["headers"]
+    assert not [p for p in operation.get("parameters", []) if p["in"] == "header"]
+    comment = schema["paths"]["/api/claims/{id}/comment/"]["post"]  # a comment does not change the claim
+    assert not [p for p in comment.get("parameters", []) if p["in"] == "header"]
+
+
 def test_the_schema_is_generated_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
     assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3.")
