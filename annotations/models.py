@@ -97,6 +97,21 @@ class Claim(models.Model):
         help_text="Who submitted the verdict under review (they may not approve it).",
     )
     version = models.PositiveIntegerField(default=1, help_text="Bumped by every change.")
+    # What was last published: set by each approval, kept while the claim is reopened, so that a
+    # re-approval that changes it is known to be a correction.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_claims",
+        db_index=False,  # read beside the claim, never searched by
+        help_text="The reviewer of the latest approval.",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, help_text="When it was last approved.")
+    published_at = models.DateTimeField(null=True, blank=True, help_text="When it was first approved.")
+    published_verdict = models.CharField(max_length=20, choices=Verdict.choices, blank=True, default="")
+    published_note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -116,6 +131,13 @@ class Claim(models.Model):
                 name="claim_reviewed_has_verdict",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
+            models.CheckConstraint(
+                condition=Q(published_verdict__in=["", *Verdict.values]), name="claim_published_verdict_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_at__isnull=True) | Q(published_at__isnull=False, approved_by__isnull=False),
+                name="claim_approval_complete",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "id"], name="claim_status_idx"),
@@ -272,3 +294,41 @@ class ReviewEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Review history is append-only: events cannot be deleted.")
+
+
+class Correction(models.Model):
+    """A public correction: an approved claim re-approved with a different verdict or note."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="corrections")
+    event = models.OneToOneField(
+        ReviewEvent, on_delete=models.PROTECT, related_name="correction", help_text="The approval that made it."
+    )
+    old_verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    new_verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    old_note = models.TextField(blank=True)
+    new_note = models.TextField(blank=True)
+    note = models.TextField(help_text="The public correction note: what changed and why.")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["claim_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="correction_has_note"),
+            models.CheckConstraint(
+                condition=Q(old_verdict__in=Verdict.values) & Q(new_verdict__in=Verdict.values),
+                name="correction_verdicts_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Correction of claim {self.claim_id} on {self.created_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Corrections are published: they cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Corrections are published: they cannot be deleted.")

@@ -28,6 +28,7 @@ from .models import (
     Claim,
     ClaimOccurrence,
     ClaimStatus,
+    Correction,
     Evidence,
     ReviewEvent,
     SourceDocument,
@@ -97,6 +98,14 @@ MSG_NEEDS_NOTE = "An unverified verdict needs a note saying what was tried befor
 MSG_FOUR_EYES = "You submitted this verdict, so someone else must approve it."
 MSG_FOUR_EYES_AUTHOR = "You worked on this verdict or its evidence, so someone else must approve it."
 MSG_BAD_OFFSET = "The passage offsets must be whole numbers."
+MSG_CORRECTION_REQUIRED = (
+    "This claim was published as {old}; approving it as {new}, or with another note, is a correction: "
+    "write a public correction note saying what changed and why."
+)
+MSG_NOTHING_TO_CORRECT = (
+    "Nothing to correct: the verdict and note are those already published (or none were); "
+    "leave the correction note empty."
+)
 MSG_COMMENT_REQUIRED = "A comment saying what to change is required to return a claim."
 MSG_REASON_REQUIRED = "A reason is required to reopen an approved claim."
 MSG_TEXT_REQUIRED = "The comment is empty."
@@ -480,16 +489,55 @@ def claim_submit(*, claim_id: int, actor, expected_version: int | None = None) -
 
 @transaction.atomic
 def claim_approve(
-    *, claim_id: int, actor, comment: str = "", expected_version: int | None = None
+    *, claim_id: int, actor, comment: str = "", correction: str = "", expected_version: int | None = None
 ) -> Claim:
-    """Approve the verdict under review (never one the actor submitted)."""
+    """Approve the verdict under review (never one the actor submitted).
+
+    Re-approving a published claim with another verdict or note is a correction: it needs a public
+    ``correction`` note, and the claim keeps it in its list of corrections.
+    """
     claim = _lock_claim(claim_id, expected_version)
     _require(roles.is_reviewer(actor), Forbidden, MSG_NOT_REVIEWER.format(what="approve claims"))
     _next_status(claim, Action.APPROVED)
     _require(claim.submitted_by_id != actor.pk, Forbidden, MSG_FOUR_EYES)
     _require(not _worked_on_verdict(claim, actor), Forbidden, MSG_FOUR_EYES_AUTHOR)
     comment = _clean_text(comment, what="comment", limit=MAX_COMMENT)
-    _apply(claim, actor=actor, action=Action.APPROVED, comment=comment)
+    correction = _clean_text(correction, what="correction", limit=MAX_COMMENT)
+    published = claim.published_verdict, claim.published_note
+    corrects = claim.published_at is not None and published != (claim.verdict, claim.note)
+    if corrects:
+        _require(bool(correction), InvalidInput, MSG_CORRECTION_REQUIRED.format(
+            old=Verdict(published[0]).label.lower(), new=Verdict(claim.verdict).label.lower()), field="correction")
+    else:
+        _require(not correction, InvalidInput, MSG_NOTHING_TO_CORRECT, field="correction")
+    now = timezone.now()
+    changes = {
+        "approved_by_id": actor.pk,
+        "approved_at": now,
+        "published_at": claim.published_at or now,
+        "published_verdict": claim.verdict,
+        "published_note": claim.note,
+    }
+    event = _apply(
+        claim,
+        actor=actor,
+        action=Action.APPROVED,
+        comment=comment,
+        changes=changes,
+        details={"correction": correction} if corrects else None,
+    )
+    if corrects:
+        Correction.objects.create(
+            claim=claim,
+            event=event,
+            old_verdict=published[0],
+            new_verdict=claim.verdict,
+            old_note=published[1],
+            new_note=claim.note,
+            note=correction,
+            approved_by=actor,
+            created_at=event.created_at,
+        )
     return claim
 
 

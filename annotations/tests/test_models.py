@@ -8,6 +8,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from annotations.models import (
+    Correction,
     Claim,
     ClaimOccurrence,
     ClaimStatus,
@@ -71,6 +72,8 @@ def make_event(claim, **fields):
                 "claim_verdict_valid",
                 "claim_reviewed_has_verdict",
                 "claim_version_positive",
+                "claim_published_verdict_valid",
+                "claim_approval_complete",
             },
         ),
         (ClaimOccurrence, {"occurrence_document_position_unique", "occurrence_span_valid"}),
@@ -84,6 +87,7 @@ def make_event(claim, **fields):
             },
         ),
         (ReviewEvent, {"event_action_valid", "event_status_after_valid"}),
+        (Correction, {"correction_has_note", "correction_verdicts_valid"}),
     ],
 )
 def test_the_database_rules_are_named_constraints(model, names):
@@ -151,6 +155,11 @@ def test_two_claims_with_the_same_text_hash_are_refused():
 def test_a_claim_at_version_zero_is_refused():
     with violates("claim_version_positive"):
         make_claim(version=0)
+
+
+def test_a_claim_approved_without_a_reviewer_or_publication_date_is_refused():
+    with violates("claim_approval_complete"):
+        make_claim(approved_at=timezone.now())
 
 
 def test_a_claim_is_shown_by_its_text_cut_to_eighty_characters():
