@@ -149,7 +149,12 @@ class Claim(models.Model):
 
 
 class ClaimOccurrence(models.Model):
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="occurrences")
+    claim = models.ForeignKey(
+        Claim,
+        on_delete=models.PROTECT,
+        related_name="occurrences",
+        db_index=False,  # occurrence_claim_idx (claim, document, position) serves it, in the order read
+    )
     document = models.ForeignKey(
         SourceDocument,
         on_delete=models.PROTECT,
@@ -168,6 +173,7 @@ class ClaimOccurrence(models.Model):
             ),
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="occurrence_span_valid"),
         ]
+        indexes = [models.Index(fields=["claim", "document", "position"], name="occurrence_claim_idx")]
 
     def __str__(self):
         return f"{self.document_id}[{self.start}:{self.end}]"

@@ -8,6 +8,8 @@ production differs only by environment:
 - ``DJANGO_DEBUG``: ``1``/``0`` (default ``1``).
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated (default ``127.0.0.1,localhost``).
 - ``FACTCHECK_DEMO``: ``1`` allows the demo accounts command (``make run`` sets it).
+- ``FACTCHECK_PUBLISHER_NAME``, ``FACTCHECK_PUBLISHER_URL``: the organisation named as author of
+  ClaimReview exports; ``FACTCHECK_CLAIM_URL``: a claim review's address, ``{id}`` the claim's id.
 - ``DJANGO_PG_RANDOM_PAGE_COST``: the planner's random page cost on PostgreSQL (default ``1.1``).
 - ``DJANGO_CONN_MAX_AGE``: seconds a database connection is reused (default ``60``).
 - ``DJANGO_LOG_LEVEL``: the root log level (default ``WARNING``).
@@ -155,6 +157,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the verdict choices, whichever field holds them (verdict, published and corrected).
+    "ENUM_NAME_OVERRIDES": {"VerdictEnum": "annotations.models.Verdict"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "annotations.api.schema.add_error_responses",
@@ -163,6 +167,12 @@ SPECTACULAR_SETTINGS = {
 
 # Where `load_seeds` looks when given no path.
 FACTCHECK_SEEDS_DIR = BASE_DIR / "seeds"
+
+# Published exports (ClaimReview, the HTML report): who publishes, and where a claim's review lives
+# ("{id}" is replaced by the claim's id).
+FACTCHECK_PUBLISHER_NAME = os.environ.get("FACTCHECK_PUBLISHER_NAME", "Factcheck newsroom")
+FACTCHECK_PUBLISHER_URL = os.environ.get("FACTCHECK_PUBLISHER_URL", "")
+FACTCHECK_CLAIM_URL = os.environ.get("FACTCHECK_CLAIM_URL", "https://factcheck.example.org/claims/{id}")
 
 LOGGING = {
     "version": 1,

@@ -50,6 +50,12 @@ ENDPOINTS = {
     "return": (IN_REVIEW, "editor", "post", lambda c, d: claim_url(c, "return"), {"comment": "Cite the survey."}),
     "reopen": (APPROVED, "editor", "post", lambda c, d: claim_url(c, "reopen"), {"reason": "A correction."}),
     "comment": (IN_REVIEW, "editor", "post", lambda c, d: claim_url(c, "comment"), {"comment": "Looks right."}),
+    "report csv": (None, None, "get", lambda c, d: "/api/reports/claims.csv", None),
+    "report json": (None, None, "get", lambda c, d: "/api/reports/claims.json", None),
+    "report jsonl": (None, None, "get", lambda c, d: "/api/reports/claims.jsonl", None),
+    "report claimreview": (None, None, "get", lambda c, d: "/api/reports/claimreview.jsonld", None),
+    "report html": (None, None, "get", lambda c, d: "/api/reports/report.html", None),
+    "report post": (None, None, "post", lambda c, d: "/api/reports/claims.csv", {}),
 }  # fmt: skip
 
 
@@ -63,6 +69,12 @@ ONLY_REVIEWERS = {"anonymous": 401, "outsider": 403, "editor": 403, "editor2": 4
 EXPECTED = {
     "documents list": everyone_with_a_role(200),
     "document detail": everyone_with_a_role(200),
+    "report csv": everyone_with_a_role(200),
+    "report json": everyone_with_a_role(200),
+    "report jsonl": everyone_with_a_role(200),
+    "report claimreview": everyone_with_a_role(200),
+    "report html": everyone_with_a_role(200),
+    "report post": everyone_with_a_role(405),
     "claims list": everyone_with_a_role(200),
     "claim detail": everyone_with_a_role(200),
     "unknown claim": everyone_with_a_role(404),

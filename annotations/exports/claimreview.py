@@ -1,0 +1,80 @@
+"""schema.org ClaimReview (JSON-LD) for approved claims, as search engines read it.
+
+The rating scale (``reviewRating``): 1 = disputed, 2 = unverified, 3 = verified, with
+``worstRating`` 1 and ``bestRating`` 3; ``alternateName`` carries the verdict's label. The review's
+``url`` is ``FACTCHECK_CLAIM_URL`` with the claim's id, its ``author`` the publishing
+organisation (``FACTCHECK_PUBLISHER_NAME`` and ``_URL``). ``datePublished`` is the first
+approval, ``dateModified`` the latest correction. ``itemReviewed`` is the ``Claim`` with its
+``appearance``: the source documents, by address where they have one, else by title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import orjson
+from django.conf import settings
+
+from annotations.models import ClaimStatus, Verdict
+
+from .filters import ExportFilters
+from .records import claim_batches
+
+RATING = {Verdict.DISPUTED: 1, Verdict.UNVERIFIED: 2, Verdict.VERIFIED: 3}
+WORST, BEST = 1, 3
+
+
+def review(record: dict) -> dict:
+    """Return the ClaimReview of one approved claim's record."""
+    verdict = Verdict(record["published_verdict"] or record["verdict"])
+    organisation = {"@type": "Organization", "name": settings.FACTCHECK_PUBLISHER_NAME}
+    if settings.FACTCHECK_PUBLISHER_URL:
+        organisation["url"] = settings.FACTCHECK_PUBLISHER_URL
+    appearances, seen = [], set()
+    for occurrence in record["occurrences"]:
+        if occurrence["document"] in seen:
+            continue
+        seen.add(occurrence["document"])
+        work = {"@type": "CreativeWork", "headline": occurrence["document_title"]}
+        if occurrence["document_url"]:
+            work["url"] = occurrence["document_url"]
+        appearances.append(work)
+    claim = {"@type": "Claim", "appearance": appearances}
+    if appearances:
+        claim["firstAppearance"] = appearances[0]
+    if record.get("speaker"):
+        claim["author"] = {"@type": "Person", "name": record["speaker"]}
+    item = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": settings.FACTCHECK_CLAIM_URL.format(id=record["id"]),
+        "claimReviewed": record["text"],
+        "author": organisation,
+        "datePublished": (record["published_at"] or record["approved_at"])[:10],
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": RATING[verdict],
+            "worstRating": WORST,
+            "bestRating": BEST,
+            "alternateName": verdict.label,
+        },
+        "itemReviewed": claim,
+    }
+    if record["published_note"]:
+        item["reviewBody"] = record["published_note"]
+    if record["corrections"]:
+        item["dateModified"] = record["corrections"][-1]["date"][:10]
+    return item
+
+
+def stream(filters: ExportFilters, progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
+    """Yield a JSON array of the ClaimReviews of the filtered claims that are approved."""
+    claims = filters.claims().filter(status=ClaimStatus.APPROVED)
+    yield b"["
+    first = True
+    for records in claim_batches(claims):
+        yield (b"" if first else b",") + b"\n" + b",\n".join(orjson.dumps(review(r)) for r in records)
+        first = False
+        if progress:
+            progress(len(records))
+    yield b"\n]\n"

@@ -1,0 +1,56 @@
+"""JSON and JSON Lines: every claim with its occurrences, verdict, evidence and corrections.
+
+JSON Lines holds one claim per line. JSON is one object: the export's filters, the documents
+the claims occur in or cite (with their text), then the claims; with the review history it is a
+backup that ``import_claims`` restores. Date-times are ISO 8601 in UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import orjson
+from django.utils import timezone
+
+from .filters import ExportFilters
+from .records import claim_batches, documents_of, moment
+
+FORMAT = "factcheck-export"
+FORMAT_VERSION = 1
+
+
+def stream_jsonl(
+    filters: ExportFilters, *, history: bool = False, progress: Callable[[int], None] | None = None
+) -> Iterator[bytes]:
+    """Yield one JSON object per claim, a line each."""
+    for records in claim_batches(filters.claims(), history=history):
+        yield b"".join(orjson.dumps(record) + b"\n" for record in records)
+        if progress:
+            progress(len(records))
+
+
+def stream_json(
+    filters: ExportFilters, *, history: bool = False, progress: Callable[[int], None] | None = None
+) -> Iterator[bytes]:
+    """Yield one JSON document: the export's header, its documents, then its claims."""
+    header = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "exported_at": moment(timezone.now()),
+        "filters": filters.as_dict(),
+        "filters_described": filters.describe(),
+        "history": history,
+    }
+    yield orjson.dumps(header)[:-1] + b',"documents":['
+    first = True
+    for document in documents_of(filters.claims()):
+        yield (b"" if first else b",") + b"\n" + orjson.dumps(document)
+        first = False
+    yield b'\n],"claims":['
+    first = True
+    for records in claim_batches(filters.claims(), history=history):
+        yield (b"" if first else b",") + b"\n" + b",\n".join(orjson.dumps(record) for record in records)
+        first = False
+        if progress:
+            progress(len(records))
+    yield b"\n]}\n"

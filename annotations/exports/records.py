@@ -1,0 +1,150 @@
+"""Claims as plain records, read in batches: a fixed number of queries per batch, flat memory.
+
+Every format but the PostgreSQL CSV fast path is fed from here. A record holds the claim, its
+occurrences (with their documents' titles and addresses), evidence, corrections and, on request,
+its review history, as JSON-ready values.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterator
+
+from annotations.models import ClaimOccurrence, Correction, Evidence, ReviewEvent, SourceDocument
+
+BATCH = 2000
+
+CLAIM_COLUMNS = (
+    "id", "text", "text_hash", "status", "verdict", "note", "version", "assignee__username",
+    "submitted_by__username", "approved_by__username", "approved_at", "published_at", "published_verdict",
+    "published_note", "created_at", "updated_at",
+)  # fmt: skip
+CLAIM_KEYS = (
+    "id", "text", "text_hash", "status", "verdict", "note", "version", "assignee", "submitted_by", "approved_by",
+    "approved_at", "published_at", "published_verdict", "published_note", "created_at", "updated_at",
+)  # fmt: skip
+EVIDENCE_COLUMNS = (
+    "claim_id", "id", "stance", "url", "document_id", "start", "end", "title", "excerpt", "added_by__username",
+    "added_at",
+)  # fmt: skip
+EVIDENCE_KEYS = ("id", "stance", "url", "document", "start", "end", "title", "excerpt", "added_by", "added_at")
+CORRECTION_COLUMNS = (
+    "claim_id", "created_at", "old_verdict", "new_verdict", "old_note", "new_note", "note", "approved_by__username",
+)  # fmt: skip
+CORRECTION_KEYS = ("date", "old_verdict", "new_verdict", "old_note", "new_note", "note", "approved_by")
+EVENT_COLUMNS = (
+    "claim_id", "id", "action", "actor__username", "status_before", "status_after", "verdict_before",
+    "verdict_after", "comment", "details", "claim_version", "created_at",
+)  # fmt: skip
+EVENT_KEYS = (
+    "id", "action", "actor", "status_before", "status_after", "verdict_before", "verdict_after", "comment",
+    "details", "claim_version", "created_at",
+)  # fmt: skip
+DOCUMENT_FIELDS = ("id", "title", "publisher", "url", "published_on", "file_name", "content_hash", "loaded_at")
+
+
+def moment(value) -> str | None:
+    """Return a date-time as ISO 8601 in UTC with a "Z", as every export writes it."""
+    if value is None:
+        return None
+    return value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _moments(row: dict, *names: str) -> dict:
+    for name in names:
+        row[name] = moment(row[name])
+    return row
+
+
+class DocumentCatalogue:
+    """Titles and addresses of documents, read once each and kept (a few per thousand claims)."""
+
+    def __init__(self):
+        self._known: dict[int, dict] = {}
+
+    def get(self, ids) -> dict[int, dict]:
+        missing = {pk for pk in ids if pk not in self._known}
+        if missing:
+            for pk, title, url in SourceDocument.objects.filter(pk__in=missing).values_list("id", "title", "url"):
+                self._known[pk] = {"title": title, "url": url}
+        return self._known
+
+
+def claim_batches(claims, *, history: bool = False, batch: int = BATCH) -> Iterator[list[dict]]:
+    """Yield the records of ``claims`` by increasing id, ``batch`` at a time."""
+    catalogue = DocumentCatalogue()
+    last = 0
+    while True:
+        rows = list(claims.filter(pk__gt=last).order_by("pk").values_list(*CLAIM_COLUMNS)[:batch])
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield _records(rows, catalogue, history=history)
+        if len(rows) < batch:
+            return
+
+
+def _records(rows, catalogue: DocumentCatalogue, *, history: bool) -> list[dict]:
+    ids = [row[0] for row in rows]
+    occurrences = defaultdict(list)
+    occurrence_rows = (
+        ClaimOccurrence.objects.filter(claim_id__in=ids)
+        .order_by("claim_id", "document_id", "position")
+        .values_list("claim_id", "document_id", "start", "end", "position")
+    )
+    occurrence_rows = list(occurrence_rows)
+    documents = catalogue.get({row[1] for row in occurrence_rows})
+    for claim_id, document_id, start, end, position in occurrence_rows:
+        document = documents[document_id]
+        occurrences[claim_id].append(
+            {
+                "document": document_id,
+                "document_title": document["title"],
+                "document_url": document["url"],
+                "start": start,
+                "end": end,
+                "position": position,
+            }
+        )
+    evidence = _grouped(Evidence, EVIDENCE_COLUMNS, EVIDENCE_KEYS, ids, "added_at")
+    corrections = _grouped(Correction, CORRECTION_COLUMNS, CORRECTION_KEYS, ids, "date")
+    events = _grouped(ReviewEvent, EVENT_COLUMNS, EVENT_KEYS, ids, "created_at") if history else None
+    records = []
+    for row in rows:
+        record = _moments(dict(zip(CLAIM_KEYS, row)), "approved_at", "published_at", "created_at", "updated_at")
+        pk = record["id"]
+        record["occurrences"] = occurrences.get(pk, [])
+        record["evidence"] = evidence.get(pk, [])
+        record["corrections"] = corrections.get(pk, [])
+        if events is not None:
+            record["history"] = events.get(pk, [])
+        records.append(record)
+    return records
+
+
+def _grouped(model, columns, keys, ids, *moments) -> dict[int, list[dict]]:
+    grouped = defaultdict(list)
+    for row in model.objects.filter(claim_id__in=ids).order_by("claim_id", "id").values_list(*columns):
+        grouped[row[0]].append(_moments(dict(zip(keys, row[1:])), *moments))
+    return grouped
+
+
+def documents_of(claims, batch: int = 200) -> Iterator[dict]:
+    """Yield, by id, every document where one of ``claims`` occurs or that one cites, with its text."""
+    occurring = ClaimOccurrence.objects.filter(claim__in=claims).values("document_id")
+    cited = Evidence.objects.filter(claim__in=claims, document__isnull=False).values("document_id")
+    documents = SourceDocument.objects.filter(pk__in=occurring) | SourceDocument.objects.filter(pk__in=cited)
+    last = 0
+    while True:
+        rows = list(documents.filter(pk__gt=last).order_by("pk").values(*DOCUMENT_FIELDS, "text")[:batch])
+        if not rows:
+            return
+        last = rows[-1]["id"]
+        for row in rows:
+            row["published_on"] = row["published_on"].isoformat() if row["published_on"] else None
+            row["loaded_at"] = moment(row["loaded_at"])
+            yield row
+        if len(rows) < batch:
+            return
+
