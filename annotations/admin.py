@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from . import forms, roles, selectors, workflow
+from . import exports, forms, roles, selectors, workflow
 from .models import Action, Claim, ClaimStatus, ReviewEvent, SourceDocument
 from .pagination import FirstGroupPaginator
 
@@ -144,7 +144,10 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     # The filtered count is computed once; the unfiltered one is not needed.
     show_full_result_count = False
     action_form = forms.ClaimActionForm
-    actions = ["assign_to_me", "assign_to_editor", "approve_selected"]
+    actions = [
+        "assign_to_me", "assign_to_editor", "approve_selected",
+        "export_csv", "export_json", "export_claimreview", "export_html",
+    ]  # fmt: skip
 
     class Media:
         css = {"all": ["annotations/admin.css"]}
@@ -281,6 +284,28 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         self._bulk(request, queryset, "approved", lambda pk, seen: workflow.claim_approve(
             claim_id=pk, actor=request.user, expected_version=seen), needs_version=True)
 
+    # Exports of the selection: streamed downloads, nothing changes.
+
+    def _export(self, request, queryset, name):
+        ids = list(queryset.order_by().values_list("id", flat=True).distinct())
+        return exports.streaming_response(name, exports.ExportFilters(claim_ids=tuple(sorted(ids))))
+
+    @admin.action(description="Export selected claims as CSV")
+    def export_csv(self, request, queryset):
+        return self._export(request, queryset, "csv")
+
+    @admin.action(description="Export selected claims as JSON")
+    def export_json(self, request, queryset):
+        return self._export(request, queryset, "json")
+
+    @admin.action(description="Export selected claims as ClaimReview (approved ones)")
+    def export_claimreview(self, request, queryset):
+        return self._export(request, queryset, "claimreview")
+
+    @admin.action(description="Export selected claims as an HTML report")
+    def export_html(self, request, queryset):
+        return self._export(request, queryset, "html")
+
     # The claim page
 
     def get_urls(self):
@@ -307,7 +332,7 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         claim_id = as_id(object_id)
         if claim_id is None:
             raise Http404(f"No claim {object_id!r}.")
-        claim = get_object_or_404(Claim.objects.select_related("assignee", "submitted_by"), pk=claim_id)
+        claim = get_object_or_404(Claim.objects.select_related("assignee", "submitted_by", "approved_by"), pk=claim_id)
         bound, status = {}, 200
         if request.method == "POST":
             outcome = self._perform(request, claim)
@@ -330,7 +355,9 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 title=d["title"], excerpt=d["excerpt"], expected_version=d["version"]), "Evidence added."),
             "remove_evidence": (forms.RemoveEvidenceForm, lambda d: workflow.evidence_remove(claim_id=claim.pk, evidence_id=d["evidence_id"], actor=user, expected_version=d["version"]), "Evidence removed."),
             "submit": (forms.VersionedForm, lambda d: workflow.claim_submit(claim_id=claim.pk, actor=user, expected_version=d["version"]), "Submitted for review."),
-            "approve": (forms.CommentForm, lambda d: workflow.claim_approve(claim_id=claim.pk, actor=user, comment=d["comment"], expected_version=d["version"]), "Approved."),
+            "approve": (forms.ApproveForm, lambda d: workflow.claim_approve(
+                claim_id=claim.pk, actor=user, comment=d["comment"], correction=d["correction"],
+                expected_version=d["version"]), "Approved."),
             "return": (forms.CommentForm, lambda d: workflow.claim_return(claim_id=claim.pk, actor=user, comment=d["comment"], expected_version=d["version"]), "Returned to the editor."),
             "reopen": (forms.ReasonForm, lambda d: workflow.claim_reopen(claim_id=claim.pk, actor=user, reason=d["reason"], expected_version=d["version"]), "Reopened."),
             "comment": (forms.CommentForm, lambda d: workflow.claim_comment(claim_id=claim.pk, actor=user, comment=d["comment"]), "Comment added."),
@@ -377,11 +404,12 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             "Action": Action,
             "in_context": selectors.claim_in_context(claim),
             "evidence": selectors.claim_evidence(claim),
+            "corrections": claim.corrections.select_related("approved_by").order_by("id"),
             "history": selectors.claim_history(claim),
             "verdict_form": verdict_form,
             "evidence_form": evidence_form,
             "return_form": bound.get("return") or forms.CommentForm(initial=initial),
-            "approve_form": bound.get("approve") or forms.CommentForm(initial=initial),
+            "approve_form": bound.get("approve") or forms.ApproveForm(initial=initial),
             "reopen_form": bound.get("reopen") or forms.ReasonForm(initial=initial),
             "comment_form": bound.get("comment") or forms.CommentForm(initial=initial),
             "status_badge": self.status_badge(claim),
@@ -402,6 +430,27 @@ class SourceDocumentAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmi
     class Media:
         css = {"all": ["annotations/admin.css"]}
 
+    def get_urls(self):
+        return [
+            path(
+                "<str:object_id>/export/<str:name>/",
+                self.admin_site.admin_view(self.export_view),
+                name="annotations_sourcedocument_export",
+            ),
+        ] + super().get_urls()
+
+    def export_view(self, request, object_id, name):
+        """Stream the document's HTML report (approved claims) or CSV (all its claims)."""
+        if not roles.has_role(request.user):
+            raise PermissionDenied
+        document_id = as_id(object_id)
+        if document_id is None or name not in ("html", "csv"):
+            raise Http404("No such export.")
+        document = get_object_or_404(SourceDocument, pk=document_id)
+        filters = exports.ExportFilters.parse(document=[document.pk], published=exports.FORMATS[name].published)
+        file_name = f"document-{document.pk}-{exports.FORMATS[name].file_name}"
+        return exports.streaming_response(name, filters, file_name=file_name)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not roles.has_role(request.user):
             raise PermissionDenied
@@ -420,6 +469,8 @@ class SourceDocumentAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmi
             "counts": [(ClaimStatus(s).label, n, STATUS_COLOURS[s]) for s, n in counts.items()],
             "verdict_colours": VERDICT_COLOURS,
             "claims_url": reverse("admin:annotations_claim_changelist") + f"?document={document.pk}",
+            "report_url": reverse("admin:annotations_sourcedocument_export", args=[document.pk, "html"]),
+            "csv_url": reverse("admin:annotations_sourcedocument_export", args=[document.pk, "csv"]),
         }
         return TemplateResponse(request, "admin/annotations/sourcedocument/detail.html", context)
 

@@ -46,6 +46,15 @@ class CommentForm(VersionedForm):
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}))
 
 
+class ApproveForm(CommentForm):
+    correction = forms.CharField(
+        label="Public correction note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        help_text="Needed when the verdict or note differs from what was published: what changed and why.",
+    )
+
+
 class ReasonForm(VersionedForm):
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}))
 

@@ -302,6 +302,14 @@ class ReviewEvent(models.Model):
         raise PermissionError("Review history is append-only: events cannot be deleted.")
 
 
+class CorrectionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Corrections are published: they cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("Corrections are published: they cannot be deleted.")
+
+
 class Correction(models.Model):
     """A public correction: an approved claim re-approved with a different verdict or note."""
 
@@ -317,8 +325,11 @@ class Correction(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = CorrectionQuerySet.as_manager()
+
     class Meta:
         ordering = ["claim_id", "id"]
+        base_manager_name = "objects"
         constraints = [
             models.CheckConstraint(condition=~Q(note=""), name="correction_has_note"),
             models.CheckConstraint(

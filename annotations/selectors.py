@@ -62,13 +62,16 @@ def claim_rows():
 
 
 def claim_detail():
-    """Return claims with what a claim's full view shows: people, occurrences, evidence."""
+    """Return claims with what a claim's full view shows: people, publication, occurrences, evidence, corrections."""
+    from .models import Correction  # to join the model imports at the top of the module
+
     # Only the columns shown: a document's text and a user's other fields stay in the database.
     return (
-        Claim.objects.select_related("assignee", "submitted_by")
+        Claim.objects.select_related("assignee", "submitted_by", "approved_by")
         .only(
             "text", "status", "verdict", "note", "version", "created_at", "updated_at",
-            "assignee__username", "submitted_by__username",
+            "approved_at", "published_at", "published_verdict", "published_note",
+            "assignee__username", "submitted_by__username", "approved_by__username",
         )
         .prefetch_related(
             Prefetch(
@@ -83,6 +86,15 @@ def claim_detail():
                 .only(
                     "claim_id", "stance", "url", "document_id", "start", "end", "title", "excerpt", "added_at",
                     "added_by__username",
+                )
+                .order_by("id"),
+            ),
+            Prefetch(
+                "corrections",
+                queryset=Correction.objects.select_related("approved_by")
+                .only(
+                    "claim_id", "created_at", "old_verdict", "new_verdict", "old_note", "new_note", "note",
+                    "approved_by__username",
                 )
                 .order_by("id"),
             ),

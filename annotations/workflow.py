@@ -668,8 +668,10 @@ def documents_load(*, documents: list[DocumentInput], actor=None) -> list[LoadRe
             claim_text.setdefault(sentence.text_hash, sentence.text)
     created = bulk.insert_rows(
         Claim,
-        ["text", "text_hash", "status", "verdict", "note", "version", "created_at", "updated_at"],
-        [(text, text_hash, ClaimStatus.PENDING, "", "", 1, now, now) for text_hash, text in claim_text.items()],
+        # Every column without a null: PostgreSQL's COPY leaves the others NULL, not at their default.
+        ["text", "text_hash", "status", "verdict", "note", "published_verdict", "published_note", "version",
+         "created_at", "updated_at"],
+        [(text, text_hash, ClaimStatus.PENDING, "", "", "", "", 1, now, now) for text_hash, text in claim_text.items()],
         returning="text_hash",
         skip_existing=True,
     )
@@ -704,3 +706,113 @@ def documents_load(*, documents: list[DocumentInput], actor=None) -> list[LoadRe
     bulk.insert_rows(ClaimOccurrence, ["claim_id", "document_id", "start", "end", "position"], occurrence_rows)
     bulk.insert_rows(ReviewEvent, _EVENT_FIELDS, event_rows)
     return results
+
+
+# --- Restore ------------------------------------------------------------------------------------
+
+from typing import TYPE_CHECKING  # noqa: E402 (kept beside its only use)
+
+if TYPE_CHECKING:
+    from .exports.restore import Backup
+
+MSG_RESTORE_NOT_EMPTY = (
+    "The database already holds {what}: a backup is restored into an empty database only "
+    "(no documents, claims or review history). Nothing was imported."
+)
+
+
+@dataclass
+class RestoreResult:
+    documents: int
+    claims: int
+    occurrences: int
+    evidence: int
+    corrections: int
+    events: int
+    users_created: list[str]
+
+
+def restore_refusal() -> str | None:
+    """Return why a backup cannot be restored into this database (it holds data), or None."""
+    held = [
+        noun
+        for model, noun in ((SourceDocument, "documents"), (Claim, "claims"), (ReviewEvent, "review events"))
+        if model.objects.exists()
+    ]
+    if not held:
+        return None
+    what = held[0] if len(held) == 1 else ", ".join(held[:-1]) + " and " + held[-1]
+    return MSG_RESTORE_NOT_EMPTY.format(what=what)
+
+
+@transaction.atomic
+def claims_restore(*, backup: Backup) -> RestoreResult:
+    """Write a checked backup (``exports.restore``) into the empty database, ids and history as they were.
+
+    Users are matched by username; those missing are created inactive, with no usable password.
+    The history is inserted as it was, not replayed: the backup records what the rules allowed
+    then. Afterwards the id sequences are moved past the restored ids, so new rows do not collide.
+    """
+    from django.core.management.color import no_style
+
+    refusal = restore_refusal()
+    if refusal:
+        raise WorkflowError(refusal)
+    user_ids, created = _restore_users(backup.usernames)
+    tables = [
+        (SourceDocument, backup.documents),
+        (Claim, backup.claims),
+        (ClaimOccurrence, backup.occurrences),
+        (Evidence, backup.evidence),
+        (ReviewEvent, backup.events),
+        (Correction, backup.corrections),
+    ]
+    for model, rows in tables:
+        _restore_rows(model, rows, user_ids)
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in tables]):
+            cursor.execute(statement)
+    return RestoreResult(
+        documents=len(backup.documents),
+        claims=len(backup.claims),
+        occurrences=len(backup.occurrences),
+        evidence=len(backup.evidence),
+        corrections=len(backup.corrections),
+        events=len(backup.events),
+        users_created=created,
+    )
+
+
+def _restore_users(usernames: set[str]) -> tuple[dict[str, int], list[str]]:
+    """Return ``{username: id}`` for ``usernames``, creating those missing inactive; and their names."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    name_field = user_model.USERNAME_FIELD
+    known = bulk.stored_values(user_model, name_field, sorted(usernames))
+    missing = sorted(usernames - set(known))
+    new = []
+    for name in missing:
+        user = user_model(**{name_field: name, "is_active": False})
+        user.set_unusable_password()
+        new.append(user)
+    user_model.objects.bulk_create(new)
+    known.update(bulk.stored_values(user_model, name_field, missing))
+    return known, missing
+
+
+def _restore_rows(model, rows: list[dict], user_ids: dict[str, int]) -> None:
+    """Insert ``rows`` (dicts of field values, all with the same keys; users as usernames) as given."""
+    from django.contrib.auth import get_user_model
+
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in rows[0]]
+    users = [i for i, f in enumerate(fields) if f.is_relation and f.related_model is get_user_model()]
+    values = []
+    for row in rows:
+        value = list(row.values())
+        for i in users:
+            value[i] = None if value[i] is None else user_ids[value[i]]
+        values.append(tuple(value))
+    bulk.insert_rows(model, [f.attname for f in fields], values)

@@ -4,7 +4,6 @@
         ?status=approved,in_review &verdict=... &document=3,4 &since=2026-01-31 &history=true
 """
 
-from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -12,7 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.views import APIView
 
-from annotations.exports import FORMATS, ExportFilters, FilterError, export
+from annotations.exports import FORMATS, ExportFilters, FilterError, streaming_response
 
 from .views import RoleRequiredMixin
 
@@ -69,11 +68,7 @@ class ReportView(RoleRequiredMixin, APIView):
             )  # fmt: skip
         except FilterError as error:
             raise ValidationError({error.field: [str(error)]}) from None
-        response = StreamingHttpResponse(export(fmt.name, filters, history=data["history"]), content_type=fmt.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{fmt.file_name}"'
-        response["Export-Filters"] = filters.describe()
-        response["Cache-Control"] = "no-store"
-        return response
+        return streaming_response(fmt.name, filters, history=data["history"])
 
 
 BODIES = {  # what a JSON body holds; the others are text

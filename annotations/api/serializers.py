@@ -5,6 +5,7 @@ from rest_framework import serializers
 from annotations.models import (
     Claim,
     ClaimOccurrence,
+    Correction,
     Evidence,
     ReviewEvent,
     SourceDocument,
@@ -66,13 +67,30 @@ class ClaimSerializer(serializers.ModelSerializer):
         fields = ["id", "text", "status", "verdict", "assignee", "version", "created_at", "updated_at"]
 
 
+class CorrectionSerializer(serializers.ModelSerializer):
+    """A published verdict or note changed by a later approval, with the public note saying why."""
+
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Correction
+        fields = ["id", "created_at", "old_verdict", "new_verdict", "old_note", "new_note", "note", "approved_by"]
+
+
 class ClaimDetailSerializer(ClaimSerializer):
     submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    approved_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="The reviewer of the latest approval."
+    )
     occurrences = OccurrenceSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
+    corrections = CorrectionSerializer(many=True, read_only=True, help_text="Oldest first.")
 
     class Meta(ClaimSerializer.Meta):
-        fields = [*ClaimSerializer.Meta.fields, "note", "submitted_by", "occurrences", "evidence"]
+        fields = [
+            *ClaimSerializer.Meta.fields, "note", "submitted_by", "approved_by", "approved_at", "published_at",
+            "published_verdict", "published_note", "occurrences", "evidence", "corrections",
+        ]
 
 
 class ReviewEventSerializer(serializers.ModelSerializer):
@@ -112,6 +130,16 @@ class VerdictInput(VersionInput):
 
 class ApproveInput(VersionInput):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=10_000, default="")
+    correction = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=10_000,
+        default="",
+        help_text=(
+            "The public correction note: required when the claim was published before with another "
+            "verdict or note, refused otherwise."
+        ),
+    )
 
 
 class ReturnInput(VersionInput):

@@ -216,7 +216,7 @@ class ClaimViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._act(request, serializers.ApproveInput, lambda pk, d, v: workflow.claim_approve(
-            claim_id=pk, actor=request.user, comment=d["comment"], expected_version=v))
+            claim_id=pk, actor=request.user, comment=d["comment"], correction=d["correction"], expected_version=v))
 
     @extend_schema(request=serializers.ReturnInput, responses=serializers.ClaimDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return")

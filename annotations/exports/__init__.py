@@ -43,4 +43,16 @@ def export(name: str, filters: ExportFilters, *, history: bool = False, progress
     return fmt.stream(filters, progress=progress)
 
 
-__all__ = ["FORMATS", "ExportFilters", "FilterError", "Format", "export"]
+def streaming_response(name: str, filters: ExportFilters, *, history: bool = False, file_name: str = ""):
+    """Return a streamed download of the export, its filters in the ``Export-Filters`` header."""
+    from django.http import StreamingHttpResponse
+
+    fmt = FORMATS[name]
+    response = StreamingHttpResponse(export(name, filters, history=history), content_type=fmt.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name or fmt.file_name}"'
+    response["Export-Filters"] = filters.describe()
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+__all__ = ["FORMATS", "ExportFilters", "FilterError", "Format", "export", "streaming_response"]

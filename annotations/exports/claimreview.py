@@ -36,7 +36,7 @@ def review(record: dict) -> dict:
             continue
         seen.add(occurrence["document"])
         work = {"@type": "CreativeWork", "headline": occurrence["document_title"]}
-        if occurrence["document_url"]:
+        if occurrence["document_url"].startswith(("http://", "https://")):  # never javascript: and the like
             work["url"] = occurrence["document_url"]
         appearances.append(work)
     claim = {"@type": "Claim", "appearance": appearances}

@@ -43,7 +43,7 @@ class ExportFilters:
             verdict=_choices(verdict, Verdict, "verdict"),
             document=_document_ids(document),
             since=_moment(since),
-            claim_ids=tuple(sorted({int(pk) for pk in claim_ids})),
+            claim_ids=tuple(sorted(set(_ids(claim_ids, "claim_ids", "claim")))),
         )
 
     def claims(self):
@@ -104,12 +104,18 @@ def _choices(raw, choices, name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-def _document_ids(raw) -> tuple[int, ...]:
+def _ids(raw, name: str, what: str) -> list[int]:
     ids = []
     for value in _values(raw):
-        if not value.isdigit() or int(value) < 1 or int(value) > 2**63 - 1:
-            raise FilterError("document", f"{value!r} is not a document id: expected a whole number.")
+        # isdigit() alone lets through digits int() refuses ("²") or reads as others ("١٢").
+        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 2**63 - 1:
+            raise FilterError(name, f"{value!r} is not a {what} id: expected a whole number.")
         ids.append(int(value))
+    return ids
+
+
+def _document_ids(raw) -> tuple[int, ...]:
+    ids = _ids(raw, "document", "document")
     missing = set(ids) - set(SourceDocument.objects.filter(pk__in=ids).values_list("pk", flat=True))
     if missing:
         raise FilterError("document", f"Document {min(missing)} does not exist.")
@@ -135,4 +141,4 @@ def _moment(raw) -> datetime.datetime | None:
             raise FilterError("since", f"{text!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM.")
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, datetime.timezone.utc)
-    return moment
+    return moment.astimezone(datetime.timezone.utc)  # describe() says "UTC"

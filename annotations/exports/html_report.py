@@ -111,7 +111,8 @@ def _documents(batch: list[dict], claims) -> str:
                 {
                     "document": document,
                     "segments": segments(document["text"], occurrences),
-                    "claims": [claim for _, _, claim in occurrences],
+                    # a claim that occurs twice in the document is listed once
+                    "claims": list({claim["id"]: claim for _, _, claim in occurrences}.values()),
                 },
             )
         )

@@ -8,10 +8,15 @@ its review history, as JSON-ready values.
 from __future__ import annotations
 
 import datetime
+import gc
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 
-from annotations.models import ClaimOccurrence, Correction, Evidence, ReviewEvent, SourceDocument
+from django.db import connection
+from django.db.models import CharField, DateTimeField, Func, Q
+
+from annotations.models import Claim, ClaimOccurrence, Correction, Evidence, ReviewEvent, SourceDocument
 
 BATCH = 2000
 
@@ -57,6 +62,44 @@ def _moments(row: dict, *names: str) -> dict:
     return row
 
 
+class _Moment(Func):
+    """A date-time written by PostgreSQL as ``moment`` writes it.
+
+    Reading a date-time into Python and formatting it again cost a third of a JSON Lines export.
+    """
+
+    template = """to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+    output_field = CharField()
+
+
+def _columns(model, columns) -> tuple[list, bool]:
+    """Return ``columns`` to read and whether their date-times come formatted already."""
+    if connection.vendor != "postgresql":
+        return list(columns), False
+    fields = {field.name: field for field in model._meta.concrete_fields}
+    return [_Moment(c) if isinstance(fields.get(c), DateTimeField) else c for c in columns], True
+
+
+def _claim_ids(ids: list[int]) -> Q:
+    """Return the condition "of one of the claims ``ids``" (ascending), as id ranges where they run on.
+
+    A batch of all the claims is one run or a few: a range keeps the statement short, where
+    thousands of parameters cost more to build and send than the rows they fetch.
+    """
+    runs, start = [], ids[0]
+    for previous, pk in zip(ids, ids[1:]):
+        if pk != previous + 1:
+            runs.append((start, previous))
+            start = pk
+    runs.append((start, ids[-1]))
+    if len(runs) > 8:
+        return Q(claim_id__in=ids)
+    condition = Q()
+    for first, last in runs:
+        condition |= Q(claim_id__gte=first, claim_id__lte=last)
+    return condition
+
+
 class DocumentCatalogue:
     """Titles and addresses of documents, read once each and kept (a few per thousand claims)."""
 
@@ -71,25 +114,47 @@ class DocumentCatalogue:
         return self._known
 
 
-def claim_batches(claims, *, history: bool = False, batch: int = BATCH) -> Iterator[list[dict]]:
-    """Yield the records of ``claims`` by increasing id, ``batch`` at a time."""
+def claim_batches(claims, *, history: bool = False, batch: int | None = None) -> Iterator[list[dict]]:
+    """Yield the records of ``claims`` by increasing id, ``batch`` (default ``BATCH``) at a time."""
+    batch = batch or BATCH  # read now, not when defined, so that it can be set (tests, benchmarks)
     catalogue = DocumentCatalogue()
+    columns, formatted = _columns(Claim, CLAIM_COLUMNS)
+    moments = () if formatted else ("approved_at", "published_at", "created_at", "updated_at")
     last = 0
     while True:
-        rows = list(claims.filter(pk__gt=last).order_by("pk").values_list(*CLAIM_COLUMNS)[:batch])
-        if not rows:
-            return
+        with _collector_paused():
+            rows = list(claims.filter(pk__gt=last).order_by("pk").values_list(*columns)[:batch])
+            if not rows:
+                return
+            records = _records(rows, catalogue, moments, history=history)
         last = rows[-1][0]
-        yield _records(rows, catalogue, history=history)
+        yield records
         if len(rows) < batch:
             return
 
 
-def _records(rows, catalogue: DocumentCatalogue, *, history: bool) -> list[dict]:
-    ids = [row[0] for row in rows]
+@contextmanager
+def _collector_paused():
+    """Pause Python's cycle collector while a batch is read.
+
+    The batch's thousands of rows, dicts and lists outlive every collection they trigger (and,
+    every few batches, a full one over all of Django's objects), which then finds nothing to free:
+    a sixth of the time of a JSON Lines export. Records hold no cycles; they are freed when done.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _records(rows, catalogue: DocumentCatalogue, moments, *, history: bool) -> list[dict]:
+    ids = _claim_ids([row[0] for row in rows])
     occurrences = defaultdict(list)
     occurrence_rows = (
-        ClaimOccurrence.objects.filter(claim_id__in=ids)
+        ClaimOccurrence.objects.filter(ids)
         .order_by("claim_id", "document_id", "position")
         .values_list("claim_id", "document_id", "start", "end", "position")
     )
@@ -112,7 +177,7 @@ def _records(rows, catalogue: DocumentCatalogue, *, history: bool) -> list[dict]
     events = _grouped(ReviewEvent, EVENT_COLUMNS, EVENT_KEYS, ids, "created_at") if history else None
     records = []
     for row in rows:
-        record = _moments(dict(zip(CLAIM_KEYS, row)), "approved_at", "published_at", "created_at", "updated_at")
+        record = _moments(dict(zip(CLAIM_KEYS, row)), *moments)
         pk = record["id"]
         record["occurrences"] = occurrences.get(pk, [])
         record["evidence"] = evidence.get(pk, [])
@@ -123,9 +188,11 @@ def _records(rows, catalogue: DocumentCatalogue, *, history: bool) -> list[dict]
     return records
 
 
-def _grouped(model, columns, keys, ids, *moments) -> dict[int, list[dict]]:
+def _grouped(model, columns, keys, ids: Q, *moments) -> dict[int, list[dict]]:
+    columns, formatted = _columns(model, columns)
+    moments = () if formatted else moments
     grouped = defaultdict(list)
-    for row in model.objects.filter(claim_id__in=ids).order_by("claim_id", "id").values_list(*columns):
+    for row in model.objects.filter(ids).order_by("claim_id", "id").values_list(*columns):
         grouped[row[0]].append(_moments(dict(zip(keys, row[1:])), *moments))
     return grouped
 

@@ -418,3 +418,86 @@ def test_the_base_manager_cannot_rewrite_history(event):
     with pytest.raises(PermissionError):
         ReviewEvent._base_manager.filter(pk=event.pk).delete()
     assert ReviewEvent.objects.get(pk=event.pk).comment == "Original."
+
+
+# --- Corrections ----------------------------------------------------------------------------------
+
+
+def make_correction(claim, user, **fields):
+    event = make_event(claim, actor=user, action="approved", status_after=ClaimStatus.APPROVED)
+    defaults = {
+        "old_verdict": "verified", "new_verdict": "disputed", "old_note": "Matches the survey.",
+        "new_note": "The survey says 120.", "note": "The survey measured 120 tonnes.",
+    }  # fmt: skip
+    return Correction.objects.create(claim=claim, event=event, approved_by=user, **{**defaults, **fields})
+
+
+@pytest.fixture
+def correction(claim, reviewer):
+    return make_correction(claim, reviewer)
+
+
+def _correction_row(correction):
+    return Correction.objects.filter(pk=correction.pk).values().get()
+
+
+def test_a_correction_without_a_note_is_refused(claim, reviewer):
+    with violates("correction_has_note"):
+        make_correction(claim, reviewer, note="")
+    assert not Correction.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["old_verdict", "new_verdict"])
+@pytest.mark.parametrize("value", ["", "maybe"])
+def test_a_correction_with_an_unknown_verdict_is_refused(claim, reviewer, field, value):
+    with violates("correction_verdicts_valid"):
+        make_correction(claim, reviewer, **{field: value})
+    assert not Correction.objects.exists()
+
+
+def test_saving_an_existing_correction_again_is_refused(correction):
+    before = _correction_row(correction)
+    correction.note = "Rewritten."
+    with pytest.raises(PermissionError, match="Corrections are published: they cannot be changed"):
+        correction.save()
+    with pytest.raises(PermissionError, match="Corrections are published: they cannot be changed"):
+        correction.save(update_fields=["note"])
+    assert _correction_row(correction) == before
+
+
+def test_a_new_correction_reusing_an_existing_id_does_not_overwrite_it(correction, claim, reviewer):
+    before = _correction_row(correction)
+    forged = Correction(
+        pk=correction.pk,
+        claim=claim,
+        event=make_event(claim, actor=reviewer, action="approved", status_after=ClaimStatus.APPROVED),
+        old_verdict="verified",
+        new_verdict="unverified",
+        note="Rewritten.",
+        approved_by=reviewer,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        forged.save()
+    assert _correction_row(correction) == before
+
+
+def test_deleting_a_correction_is_refused(correction):
+    before = _correction_row(correction)
+    with pytest.raises(PermissionError, match="Corrections are published: they cannot be deleted"):
+        correction.delete()
+    assert _correction_row(correction) == before
+
+
+def test_corrections_cannot_be_updated_or_deleted_in_bulk(correction):
+    with pytest.raises(PermissionError):
+        Correction.objects.filter(pk=correction.pk).update(note="Quietly rewritten.")
+    with pytest.raises(PermissionError):
+        Correction.objects.all().delete()
+    with pytest.raises(PermissionError):
+        correction.claim.corrections.update(note="Quietly rewritten.")
+    assert Correction.objects.get(pk=correction.pk).note == correction.note
+
+
+def test_a_correction_is_shown_by_its_claim_and_date(claim, reviewer):
+    at = timezone.make_aware(timezone.datetime(2024, 5, 1, 9, 30))
+    assert str(Correction(claim=claim, created_at=at)) == f"Correction of claim {claim.pk} on 2024-05-01"

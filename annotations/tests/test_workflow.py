@@ -6,9 +6,10 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
+from django.utils import timezone
 
 from annotations import workflow
-from annotations.models import Action, Claim, ClaimStatus, Evidence, ReviewEvent
+from annotations.models import Action, Claim, ClaimStatus, Correction, Evidence, ReviewEvent
 from annotations.tests.conftest import CLAIM_TEXT, SECOND_CLAIM_TEXT
 from annotations.workflow import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
 
@@ -779,6 +780,210 @@ def test_reopening_needs_a_reason(claim, advance, reviewer2, refused, reason):
     claim = advance(claim, APPROVED)
     with refused(claim, InvalidInput, workflow.MSG_REASON_REQUIRED):
         workflow.claim_reopen(claim_id=claim.pk, actor=reviewer2, reason=reason)
+
+
+# --- Corrections ----------------------------------------------------------------------------------
+
+PUBLISHED_FIELDS = ["approved_by", "approved_at", "published_at", "published_verdict", "published_note"]
+FIRST_NOTE = "Matches the survey."  # what ``advance`` rules and so what the first approval publishes
+CORRECTION_NOTE = "The survey measured 120 tonnes, not 300: the claim is disputed."
+
+
+def published(claim):
+    """Return what the claim has published, from the database, with its corrections."""
+    row = Claim.objects.values(*PUBLISHED_FIELDS).get(pk=claim.pk)
+    row["corrections"] = list(Correction.objects.filter(claim_id=claim.pk).values())
+    return row
+
+
+@pytest.fixture
+def republish(advance, editor, reviewer2):
+    """Return a function bringing a claim back to review after it was approved (and so published).
+
+    The reviewer approves what ``advance`` rules (verified, ``FIRST_NOTE``); the second reviewer
+    reopens it and the editor rules ``verdict`` and ``note`` and submits it again.
+    """
+
+    def bring(claim, *, verdict="verified", note=FIRST_NOTE):
+        advance(claim, APPROVED)
+        workflow.claim_reopen(claim_id=claim.pk, actor=reviewer2, reason=REOPEN_REASON)
+        workflow.claim_set_verdict(claim_id=claim.pk, actor=editor, verdict=verdict, note=note)
+        workflow.claim_submit(claim_id=claim.pk, actor=editor)
+        claim.refresh_from_db()
+        assert (claim.status, claim.published_verdict, claim.published_note) == (IN_REVIEW, "verified", FIRST_NOTE)
+        return claim
+
+    return bring
+
+
+def test_a_first_approval_publishes_the_verdict_and_note_without_a_correction(
+    claim, advance, reviewer2, one_new_event
+):
+    claim = advance(claim, IN_REVIEW)
+    assert published(claim) == {
+        "approved_by": None, "approved_at": None, "published_at": None, "published_verdict": "",
+        "published_note": "", "corrections": [],
+    }  # fmt: skip
+    started = timezone.now()
+    with one_new_event() as recorded:
+        workflow.claim_approve(claim_id=claim.pk, actor=reviewer2)
+    claim.refresh_from_db()
+    assert (claim.approved_by, claim.published_verdict, claim.published_note) == (reviewer2, "verified", FIRST_NOTE)
+    assert claim.approved_at == claim.published_at
+    assert started <= claim.approved_at <= recorded.event.created_at
+    assert recorded.event.details == {}
+    assert not Correction.objects.exists()
+
+
+def test_reopening_keeps_what_was_published(claim, advance, reviewer2):
+    claim = advance(claim, APPROVED)
+    before = published(claim)
+    assert before["approved_at"] is not None
+    workflow.claim_reopen(claim_id=claim.pk, actor=reviewer2, reason=REOPEN_REASON)
+    claim.refresh_from_db()
+    assert claim.status == IN_PROGRESS
+    assert published(claim) == before
+
+
+@pytest.mark.parametrize("correction", ["", "  \n "])
+def test_re_approving_the_published_verdict_and_note_needs_no_correction_note(
+    claim, republish, reviewer, reviewer2, one_new_event, correction
+):
+    claim = republish(claim)
+    first_approval = claim.approved_at
+    assert claim.approved_by == reviewer
+    with one_new_event() as recorded:
+        workflow.claim_approve(claim_id=claim.pk, actor=reviewer2, correction=correction)
+    claim.refresh_from_db()
+    assert (claim.status, claim.published_verdict, claim.published_note) == (APPROVED, "verified", FIRST_NOTE)
+    assert (claim.approved_by, claim.published_at) == (reviewer2, first_approval)
+    assert claim.approved_at > first_approval
+    assert recorded.event.details == {}
+    assert not Correction.objects.exists()
+
+
+def test_a_correction_note_when_nothing_changed_is_refused(claim, republish, reviewer2, refused):
+    claim = republish(claim)
+    before = published(claim)
+    with refused(claim, InvalidInput, workflow.MSG_NOTHING_TO_CORRECT) as raised:
+        workflow.claim_approve(claim_id=claim.pk, actor=reviewer2, correction=CORRECTION_NOTE)
+    assert raised.value.field == "correction"
+    assert published(claim) == before
+
+
+def test_a_correction_note_on_a_first_approval_is_refused(claim, advance, reviewer2, refused):
+    claim = advance(claim, IN_REVIEW)
+    with refused(claim, InvalidInput, workflow.MSG_NOTHING_TO_CORRECT) as raised:
+        workflow.claim_approve(claim_id=claim.pk, actor=reviewer2, correction=CORRECTION_NOTE)
+    assert raised.value.field == "correction"
+    assert published(claim)["published_at"] is None
+
+
+@pytest.mark.parametrize("correction", ["", "   "])
+def test_re_approving_another_verdict_without_a_correction_note_is_refused(
+    claim, republish, reviewer2, refused, correction
+):
+    claim = republish(claim, verdict=NEW_VERDICT, note=NEW_NOTE)
+    before = published(claim)
+    message = workflow.MSG_CORRECTION_REQUIRED.format(old="verified", new="disputed")
+    with refused(claim, InvalidInput, message) as raised:
+        workflow.claim_approve(claim_id=claim.pk, actor=reviewer2, correction=correction)
+    assert raised.value.field == "correction"
+    assert published(claim) == before
+
+
+def test_re_approving_another_verdict_with_a_correction_note_keeps_the_correction(
+    claim, republish, reviewer2, one_new_event
+):
+    claim = republish(claim, verdict=NEW_VERDICT, note=NEW_NOTE)
+    with one_new_event() as recorded:
+        workflow.claim_approve(
+            claim_id=claim.pk, actor=reviewer2, comment=APPROVE_COMMENT, correction=f"  {CORRECTION_NOTE}\n"
+        )
+    event = recorded.event
+    assert event_fields(event) == {
+        "action": APPROVE,
+        "actor": reviewer2,
+        "status_before": IN_REVIEW,
+        "status_after": APPROVED,
+        "verdict_before": NEW_VERDICT,
+        "verdict_after": NEW_VERDICT,
+        "comment": APPROVE_COMMENT,
+        "claim_version": claim.version + 1,
+    }
+    assert event.details == {"correction": CORRECTION_NOTE}
+    correction = Correction.objects.get()
+    assert (correction.claim_id, correction.event, correction.approved_by) == (claim.pk, event, reviewer2)
+    assert (correction.old_verdict, correction.new_verdict) == ("verified", NEW_VERDICT)
+    assert (correction.old_note, correction.new_note, correction.note) == (FIRST_NOTE, NEW_NOTE, CORRECTION_NOTE)
+    assert correction.created_at == event.created_at
+    claim.refresh_from_db()
+    assert (claim.status, claim.published_verdict, claim.published_note) == (APPROVED, NEW_VERDICT, NEW_NOTE)
+    assert list(claim.corrections.all()) == [correction]
+
+
+def test_another_note_alone_is_a_correction(claim, republish, reviewer2, refused):
+    note = "Matches the survey's 2023 figures."
+    claim = republish(claim, note=note)
+    message = workflow.MSG_CORRECTION_REQUIRED.format(old="verified", new="verified")
+    with refused(claim, InvalidInput, message):
+        workflow.claim_approve(claim_id=claim.pk, actor=reviewer2)
+    workflow.claim_approve(claim_id=claim.pk, actor=reviewer2, correction="The note now names the survey's year.")
+    correction = Correction.objects.get()
+    assert (correction.old_verdict, correction.new_verdict) == ("verified", "verified")
+    assert (correction.old_note, correction.new_note) == (FIRST_NOTE, note)
+    claim.refresh_from_db()
+    assert (claim.published_verdict, claim.published_note) == ("verified", note)
+
+
+def test_a_correction_keeps_the_first_publication_date_and_moves_the_approval(
+    claim, republish, reviewer, reviewer2
+):
+    claim = republish(claim, verdict=NEW_VERDICT, note=NEW_NOTE)
+    first_approval = claim.approved_at
+    assert (claim.published_at, claim.approved_by) == (first_approval, reviewer)
+    workflow.claim_approve(claim_id=claim.pk, actor=reviewer2, correction=CORRECTION_NOTE)
+    claim.refresh_from_db()
+    assert claim.published_at == first_approval
+    assert claim.approved_at > first_approval
+    assert claim.approved_at <= claim.corrections.get().created_at  # the correction is dated by its event
+    assert claim.approved_by == reviewer2
+
+
+def test_two_corrections_in_turn_are_both_kept_in_order(claim, republish, editor, reviewer, reviewer2):
+    claim = republish(claim, verdict=NEW_VERDICT, note=NEW_NOTE)
+    first_approval = claim.published_at
+    workflow.claim_approve(claim_id=claim.pk, actor=reviewer2, correction=CORRECTION_NOTE)
+    workflow.claim_reopen(claim_id=claim.pk, actor=reviewer2, reason="The ministry withdrew its figure.")
+    workflow.claim_set_verdict(claim_id=claim.pk, actor=editor, verdict="unverified", note="No figure stands.")
+    workflow.claim_submit(claim_id=claim.pk, actor=editor)
+    workflow.claim_approve(claim_id=claim.pk, actor=reviewer, correction="Both figures are now withdrawn.")
+    claim.refresh_from_db()
+    corrections = list(claim.corrections.all())
+    assert [(c.old_verdict, c.new_verdict, c.old_note, c.new_note, c.note, c.approved_by) for c in corrections] == [
+        ("verified", NEW_VERDICT, FIRST_NOTE, NEW_NOTE, CORRECTION_NOTE, reviewer2),
+        (NEW_VERDICT, "unverified", NEW_NOTE, "No figure stands.", "Both figures are now withdrawn.", reviewer),
+    ]
+    approvals = list(claim.events.filter(action=APPROVE).order_by("id"))
+    assert [c.event for c in corrections] == approvals[1:]
+    assert [c.created_at for c in corrections] == [e.created_at for e in approvals[1:]]
+    assert corrections[0].created_at < corrections[1].created_at
+    assert (claim.published_verdict, claim.published_note, claim.published_at) == (
+        "unverified", "No figure stands.", first_approval
+    )
+
+
+def test_a_correction_that_cannot_be_written_undoes_the_approval(claim, republish, reviewer2, refused, monkeypatch):
+    claim = republish(claim, verdict=NEW_VERDICT, note=NEW_NOTE)
+    before = published(claim)
+
+    def fail(self, *args, **kwargs):
+        raise RuntimeError("The corrections table is unavailable.")
+
+    monkeypatch.setattr(Correction, "save", fail)
+    with refused(claim, RuntimeError, "The corrections table is unavailable."):
+        workflow.claim_approve(claim_id=claim.pk, actor=reviewer2, correction=CORRECTION_NOTE)
+    assert published(claim) == before
 
 
 # --- Four eyes ------------------------------------------------------------------------------------

@@ -90,7 +90,9 @@ def _write_file(path: Path, chunks) -> int:
                 handle.write(chunk)
                 written += len(chunk)
         os.replace(handle.name, path)
-    except BaseException:
+    except BaseException as error:
         os.unlink(handle.name)
+        if isinstance(error, OSError):  # a full disk, a destination that is a folder, ...
+            raise CommandError(f"Cannot write {path}: {error.strerror or error}.") from None
         raise
     return written

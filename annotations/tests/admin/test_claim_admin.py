@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from annotations import workflow
-from annotations.models import Claim, ReviewEvent
+from annotations.models import Claim, Correction, ReviewEvent
 from annotations.tests.conftest import CLAIM_TEXT, SECOND_CLAIM_TEXT, SURVEY_CLAIM_TEXT, document_input
 
 pytestmark = pytest.mark.django_db
@@ -436,3 +436,135 @@ def test_evidence_form_sends_one_version_after_a_conflict(client, editor, claim,
     versions = re.findall(r'name="version" value="(\d+)"', form)
     assert versions == [str(Claim.objects.get(pk=claim.pk).version)]
     assert 'value="https://example.org/x"' in form  # what was typed is kept
+
+
+# --- Corrections --------------------------------------------------------------------------------
+
+CORRECTION = "The survey measured 120 tonnes, not 300: the claim is disputed."
+
+
+@pytest.fixture
+def republished(claim, advance, editor, reviewer2):
+    """Return a function bringing the claim back to review after the reviewer approved it as verified."""
+
+    def bring(verdict="disputed", note="The survey says 120."):
+        advance(claim, "approved")
+        workflow.claim_reopen(claim_id=claim.pk, actor=reviewer2, reason="The survey was revised.")
+        workflow.claim_set_verdict(claim_id=claim.pk, actor=editor, verdict=verdict, note=note)
+        workflow.claim_submit(claim_id=claim.pk, actor=editor)
+        claim.refresh_from_db()
+        return claim
+
+    return bring
+
+
+def approve_form(html):
+    return re.search(r'<form method="post" id="approve-form">(.*?)</form>', html, re.S).group(1)
+
+
+def test_the_approve_form_asks_for_no_correction_before_the_first_publication(client, reviewer2, claim, advance):
+    advance(claim, "in_review")
+    staff(client, reviewer2)
+    html = client.get(claim_url(claim)).content.decode()
+    assert 'name="comment"' in approve_form(html)
+    assert 'name="correction"' not in approve_form(html)
+    assert 'id="claim-published"' not in html and 'id="corrections-card"' not in html
+
+
+def test_the_approve_form_offers_a_public_correction_note_once_the_claim_was_published(client, reviewer2, republished):
+    claim = republished()
+    staff(client, reviewer2)
+    form = approve_form(client.get(claim_url(claim)).content.decode())
+    assert '<label for="id_correction">Public correction note</label>' in form
+    assert '<textarea name="correction" id="id_correction"' in form
+    assert "This claim was published before, as verified." in form
+
+
+def test_the_claim_page_shows_what_was_published_and_by_whom(client, editor, claim, advance):
+    claim = advance(claim, "approved")
+    staff(client, editor)
+    html = client.get(claim_url(claim)).content.decode()
+    published = re.search(r'id="claim-published">(.*?)</p>', html, re.S).group(1)
+    assert "Published as <strong>Verified</strong>" in published
+    assert f"first published {claim.published_at:%Y-%m-%d %H:%M}" in published
+    assert f"last approved by reviewer1 on {claim.approved_at:%Y-%m-%d %H:%M}" in published
+
+
+def test_approving_a_changed_verdict_without_a_correction_is_refused_and_keeps_my_input(
+    client, reviewer2, republished
+):
+    claim = republished()
+    staff(client, reviewer2)
+    before = ReviewEvent.objects.count()
+    response = client.post(
+        claim_url(claim), {"_action": "approve", "version": claim.version, "comment": "My typed comment", "correction": "  "}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert workflow.MSG_CORRECTION_REQUIRED.format(old="verified", new="disputed") in html
+    assert "My typed comment</textarea>" in approve_form(html)
+    assert ReviewEvent.objects.count() == before
+    assert not Correction.objects.exists()
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.status, stored.published_verdict) == ("in_review", "verified")
+
+
+def test_a_correction_note_when_nothing_changed_is_refused_and_kept(client, reviewer2, republished):
+    claim = republished(verdict="verified", note="Matches the survey.")
+    staff(client, reviewer2)
+    before = ReviewEvent.objects.count()
+    response = client.post(
+        claim_url(claim), {"_action": "approve", "version": claim.version, "correction": "My typed correction"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert workflow.MSG_NOTHING_TO_CORRECT in html
+    assert "My typed correction</textarea>" in approve_form(html)
+    assert ReviewEvent.objects.count() == before
+    assert Claim.objects.get(pk=claim.pk).status == "in_review"
+
+
+def test_approving_a_changed_verdict_with_a_correction_publishes_it_and_lists_it(client, reviewer2, republished):
+    claim = republished()
+    staff(client, reviewer2)
+    response = client.post(
+        claim_url(claim), {"_action": "approve", "version": claim.version, "correction": CORRECTION}
+    )
+    assert response.status_code == 302
+    correction = Correction.objects.get()
+    assert (correction.claim_id, correction.old_verdict, correction.new_verdict, correction.note, correction.approved_by) == (
+        claim.pk, "verified", "disputed", CORRECTION, reviewer2
+    )
+    assert correction.event == claim.events.latest("id")
+    html = client.get(claim_url(claim)).content.decode()
+    row = re.search(r'<tr class="fc-correction">(.*?)</tr>', html, re.S).group(1)
+    assert f"{correction.created_at:%Y-%m-%d %H:%M}" in row
+    assert "Verified → Disputed" in row
+    assert CORRECTION in row and "note was: Matches the survey." in row
+    assert '<td class="fc-actor">reviewer2</td>' in row
+    assert "Published as <strong>Disputed</strong>" in html
+    assert f"correction: {CORRECTION}" in html  # in the history, on the approval
+
+
+def test_bulk_approve_refuses_a_changed_verdict_that_needs_a_correction(client, reviewer2, editor, documents, republished):
+    claim = republished()
+    other = Claim.objects.get(text=SURVEY_CLAIM_TEXT)
+    workflow.claim_assign(claim_id=other.pk, actor=editor)
+    workflow.claim_set_verdict(claim_id=other.pk, actor=editor, verdict="unverified", note="No source answered.")
+    workflow.claim_submit(claim_id=other.pk, actor=editor)
+    staff(client, reviewer2)
+    seen = {f"version_{c.pk}": Claim.objects.get(pk=c.pk).version for c in (claim, other)}
+    before = ReviewEvent.objects.count()
+    response = client.post(
+        reverse(CHANGELIST),
+        {"action": "approve_selected", "_selected_action": [claim.pk, other.pk], **seen},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "1 claim(s) approved; 1 refused." in html
+    message = workflow.MSG_CORRECTION_REQUIRED.format(old="verified", new="disputed")
+    assert f"Claim {claim.pk}: {message}" in html
+    assert ReviewEvent.objects.count() == before + 1
+    assert Claim.objects.get(pk=other.pk).status == "approved"
+    assert Claim.objects.get(pk=claim.pk).status == "in_review"
+    assert not Correction.objects.exists()

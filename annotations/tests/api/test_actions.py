@@ -1,10 +1,12 @@
 """The workflow actions: each answers with the updated claim and writes exactly one ReviewEvent."""
 
 import pytest
+from django.utils.dateparse import parse_datetime
 
-from annotations.models import Claim, ClaimStatus, Evidence, ReviewEvent
+from annotations import workflow
+from annotations.models import Claim, ClaimStatus, Correction, Evidence, ReviewEvent
 
-from .conftest import claim_url, etag
+from .conftest import claim_url, etag, refusal
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +212,98 @@ def test_the_events_written_by_the_api_show_in_the_history(claim, cast, client_f
         ("submitted", "editor1", 4),
         ("approved", "reviewer1", 5),
     ]
+
+
+# --- Corrections --------------------------------------------------------------------------------
+
+CORRECTION = "The survey measured 120 tonnes, not 300: the claim is disputed."
+
+
+@pytest.fixture
+def corrected_verdict_in_review(claim, advance, cast):
+    """A claim the reviewer approved as verified, reopened and sent back to review as disputed."""
+    claim = advance(claim, APPROVED)
+    workflow.claim_reopen(claim_id=claim.pk, actor=cast.reviewer, reason="The survey was revised.")
+    workflow.claim_set_verdict(claim_id=claim.pk, actor=cast.editor, verdict="disputed", note="The survey says 120.")
+    workflow.claim_submit(claim_id=claim.pk, actor=cast.editor)
+    claim.refresh_from_db()
+    return claim
+
+
+def test_a_claim_shows_what_it_published(claim, advance, cast, client_for):
+    claim = advance(claim, APPROVED)
+    answered = client_for(cast.editor2).get(claim_url(claim)).json()
+    assert {key: answered[key] for key in ["approved_by", "published_verdict", "published_note", "corrections"]} == {
+        "approved_by": "reviewer1", "published_verdict": "verified", "published_note": "Matches the survey.",
+        "corrections": [],
+    }  # fmt: skip
+    assert answered["approved_at"] == answered["published_at"] is not None
+
+
+def test_a_claim_never_approved_has_published_nothing(claim, cast, client_for):
+    answered = client_for(cast.editor).get(claim_url(claim)).json()
+    assert {key: answered[key] for key in ["approved_by", "approved_at", "published_at", "published_verdict"]} == {
+        "approved_by": None, "approved_at": None, "published_at": None, "published_verdict": "",
+    }  # fmt: skip
+
+
+def test_approving_a_changed_verdict_with_a_correction_answers_the_claim_with_it(
+    corrected_verdict_in_review, cast, client_for, one_new_event
+):
+    claim = corrected_verdict_in_review
+    body = {"comment": "Checked the revision.", "correction": CORRECTION, "version": claim.version}
+    with one_new_event() as recorded:
+        response = client_for(cast.admin).post(claim_url(claim, "approve"), body, format="json")
+    assert response.status_code == 200, response.content
+    assert recorded.event.details == {"correction": CORRECTION}
+    stored = Correction.objects.get()
+    answered = response.json()
+    assert {key: answered[key] for key in ["status", "approved_by", "published_verdict", "published_note"]} == {
+        "status": "approved", "approved_by": "admin1", "published_verdict": "disputed",
+        "published_note": "The survey says 120.",
+    }  # fmt: skip
+    assert parse_datetime(answered["approved_at"]) > parse_datetime(answered["published_at"])
+    assert answered["corrections"] == [
+        {
+            "id": stored.pk,
+            "created_at": answered["corrections"][0]["created_at"],
+            "old_verdict": "verified",
+            "new_verdict": "disputed",
+            "old_note": "Matches the survey.",
+            "new_note": "The survey says 120.",
+            "note": CORRECTION,
+            "approved_by": "admin1",
+        }
+    ]
+    assert parse_datetime(answered["corrections"][0]["created_at"]) == stored.created_at == recorded.event.created_at
+    assert client_for(cast.editor).get(claim_url(claim)).json()["corrections"] == answered["corrections"]
+
+
+@pytest.mark.parametrize("body", [{}, {"correction": ""}, {"correction": "   "}], ids=["absent", "empty", "blank"])
+def test_approving_a_changed_verdict_without_a_correction_is_400_naming_the_field(
+    corrected_verdict_in_review, cast, client_for, nothing_changes, body
+):
+    claim = corrected_verdict_in_review
+    with nothing_changes(claim):
+        response = client_for(cast.admin).post(claim_url(claim, "approve"), body, format="json")
+    message = workflow.MSG_CORRECTION_REQUIRED.format(old="verified", new="disputed")
+    assert refusal(response, 400) == {"detail": message, "code": "invalid", "correction": [message]}
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.published_verdict, stored.approved_by) == ("verified", cast.reviewer)
+    assert not Correction.objects.exists()
+
+
+def test_a_correction_when_nothing_changed_is_400_naming_the_field(claim, advance, cast, client_for, nothing_changes):
+    claim = advance(claim, IN_REVIEW)
+    with nothing_changes(claim):
+        response = client_for(cast.reviewer).post(claim_url(claim, "approve"), {"correction": CORRECTION}, format="json")
+    message = workflow.MSG_NOTHING_TO_CORRECT
+    assert refusal(response, 400) == {"detail": message, "code": "invalid", "correction": [message]}
+    assert Claim.objects.get(pk=claim.pk).published_at is None
+
+
+def test_a_correction_over_the_limit_is_400(corrected_verdict_in_review, cast, client_for, nothing_changes):
+    claim = corrected_verdict_in_review
+    with nothing_changes(claim):
+        response = client_for(cast.admin).post(claim_url(claim, "approve"), {"correction": "x" * 10_001}, format="json")
+    assert list(refusal(response, 400)) == ["correction"]

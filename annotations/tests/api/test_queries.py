@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 LIST = 2  # roles, the page's rows with their assignees
 DOCUMENT_DETAIL = 3  # roles, the document, its occurrences with their claims
 HISTORY = 3  # roles, the claim (its id), its events with their actors
-CLAIM_DETAIL = 4  # roles, the claim with its people, its occurrences, its evidence
+CLAIM_DETAIL = 5  # roles, the claim with its people, its occurrences, its evidence, its corrections
 
 
 @pytest.fixture
@@ -120,10 +120,28 @@ def test_the_claim_detail_runs_the_same_queries_whatever_its_evidence(queries, c
     assert bare_count == rich_count
 
 
+def test_the_claim_detail_runs_the_same_queries_whatever_its_corrections(queries, cast, sixty_claims):
+    plain, corrected = sixty_claims[0], sixty_claims[1]
+    workflow.claim_assign(claim_id=corrected, actor=cast.editor)
+    for verdict, approver in [("verified", cast.reviewer), ("disputed", cast.admin), ("unverified", cast.reviewer)]:
+        workflow.claim_set_verdict(claim_id=corrected, actor=cast.editor, verdict=verdict, note=f"Now {verdict}.")
+        workflow.evidence_add(claim_id=corrected, actor=cast.editor, stance="supports", url="https://example.org/")
+        workflow.claim_submit(claim_id=corrected, actor=cast.editor)
+        correction = "" if verdict == "verified" else f"Corrected to {verdict}."
+        workflow.claim_approve(claim_id=corrected, actor=approver, correction=correction)
+        if verdict != "unverified":
+            workflow.claim_reopen(claim_id=corrected, actor=cast.reviewer, reason="New figures.")
+    bare, bare_count = queries(cast.editor, f"/api/claims/{plain}/", CLAIM_DETAIL)
+    rich, rich_count = queries(cast.editor, f"/api/claims/{corrected}/", CLAIM_DETAIL)
+    assert (len(bare["corrections"]), [c["approved_by"] for c in rich["corrections"]]) == (0, ["admin1", "reviewer1"])
+    assert rich["approved_by"] == "reviewer1"
+    assert bare_count == rich_count
+
+
 # A write: roles, the claim's id, the workflow's transaction (a savepoint pair inside the test's
 # transaction) holding the locked read, the update and the history row, then the claim with its
-# occurrences and evidence for the answer, read once.
-WRITE = 10
+# occurrences, evidence and corrections for the answer, read once.
+WRITE = 11
 
 
 def test_a_write_action_reads_the_claim_once_for_its_answer(cast, sixty_claims, django_assert_max_num_queries):

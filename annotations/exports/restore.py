@@ -1,0 +1,476 @@
+"""Read a JSON export made with ``--history`` back: check every record, then hand it to the workflow.
+
+A backup is restored whole or not at all, so the file is checked from end to end before anything is
+written, and the first bad record is named in the refusal ("claims[12] (id 345): evidence[0].stance:
+'maybe' is not a stance"). The whole file is read into memory. The records come out as model field
+values: dates parsed, documents, claims and events by id, users by username.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+from django.contrib.auth import get_user_model
+from django.utils.dateparse import parse_date, parse_datetime
+
+from annotations.ingest.normalise import normalise_claim_text
+from annotations.models import (
+    Action,
+    Claim,
+    ClaimStatus,
+    Evidence,
+    ReviewEvent,
+    SourceDocument,
+    Stance,
+    Verdict,
+)
+
+from .json_format import FORMAT, FORMAT_VERSION
+
+MAX_ID = 2**63 - 1  # bigint
+MAX_NUMBER = 2**31 - 1  # PositiveIntegerField on PostgreSQL
+
+
+class RestoreError(ValueError):
+    """A file that is not a whole backup; the message (no final stop) names the first bad record."""
+
+
+@dataclass
+class Backup:
+    """The checked content of a backup, as rows of model field values in the order to insert."""
+
+    exported_at: datetime.datetime
+    filters_described: str
+    filtered: bool
+    documents: list[dict] = field(default_factory=list)
+    claims: list[dict] = field(default_factory=list)
+    occurrences: list[dict] = field(default_factory=list)
+    evidence: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    corrections: list[dict] = field(default_factory=list)
+
+    @property
+    def usernames(self) -> set[str]:
+        """Return every username the backup refers to."""
+        names = set()
+        for rows, keys in (
+            (self.claims, ("assignee", "submitted_by", "approved_by")),
+            (self.evidence, ("added_by",)),
+            (self.events, ("actor",)),
+            (self.corrections, ("approved_by",)),
+        ):
+            names.update(row[key] for row in rows for key in keys if row[key] is not None)
+        return names
+
+
+def read_backup(path: Path) -> Backup:
+    """Return the checked backup in the file at ``path``, or raise RestoreError."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise RestoreError(f"Cannot read {path}: {error.strerror}") from None
+    if not data.strip():
+        raise RestoreError(f"{path} is empty")
+    try:
+        content = orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        if _ends_early(data, error):
+            raise RestoreError(
+                f"{path} ends before its JSON does (line {error.lineno}, column {error.colno}): the file is truncated"
+            ) from None
+        raise RestoreError(
+            f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
+    return parse_backup(content)
+
+
+def _ends_early(data: bytes, error: orjson.JSONDecodeError) -> bool:
+    """Return whether the JSON is refused only because the data stops, even inside a character."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return bad.end == len(data) and bad.reason == "unexpected end of data"
+    return error.pos >= len(text.rstrip())  # orjson counts characters, not bytes
+
+
+def parse_backup(content) -> Backup:
+    """Return the checked backup in the decoded JSON ``content``, or raise RestoreError."""
+    header = _Record(content, "file")
+    fmt, version = header.get("format"), header.get("version")
+    _require(header, "format", fmt == FORMAT, f"{_describe(fmt)} is not {FORMAT!r}: this is not an export of claims")
+    _require(
+        header,
+        "version",
+        version == FORMAT_VERSION,
+        f"{_describe(version)} is not supported (this tool reads version {FORMAT_VERSION})",
+    )
+    _require(
+        header,
+        "history",
+        header.get("history") is True,
+        "the file was exported without --history, so it holds no review history and cannot be restored: "
+        "export again with --history",
+    )
+    filters = header.mapping("filters")
+    backup = Backup(
+        exported_at=header.moment("exported_at"),
+        filters_described=header.text("filters_described"),
+        filtered=any(filters.values()),
+    )
+    texts = _read_documents(header.records("documents", label=True), backup)
+    _read_claims(header.records("claims", label=True), texts, backup)
+    return backup
+
+
+def _read_documents(records: list[_Record], backup: Backup) -> dict[int, str]:
+    texts: dict[int, str] = {}
+    seen_ids, seen_hashes = {}, {}
+    for record in records:
+        pk = record.identity(seen_ids)
+        text = record.text("text")
+        content_hash = record.text("content_hash", model=SourceDocument)
+        _require(record, "content_hash", content_hash == _sha256(text), "is not the SHA-256 of the document's text")
+        _require_unique(record, "content_hash", content_hash, seen_hashes, "the same text")
+        backup.documents.append(
+            {
+                "id": pk,
+                "title": record.text("title", model=SourceDocument),
+                "publisher": record.text("publisher", model=SourceDocument),
+                "url": record.text("url", model=SourceDocument),
+                "published_on": record.day("published_on", null=True),
+                "file_name": record.text("file_name", model=SourceDocument),
+                "text": text,
+                "content_hash": content_hash,
+                "loaded_at": record.moment("loaded_at"),
+            }
+        )
+        texts[pk] = text
+    return texts
+
+
+def _read_claims(records: list[_Record], texts: dict[int, str], backup: Backup) -> None:
+    seen_ids, seen_hashes, seen_evidence, seen_events, positions = {}, {}, {}, {}, {}
+    for record in records:
+        pk = record.identity(seen_ids)
+        text = record.text("text", blank=False)
+        text_hash = record.text("text_hash", model=Claim)
+        _require(record, "text_hash", text_hash == _sha256(text), "is not the SHA-256 of the claim's text")
+        _require_unique(record, "text_hash", text_hash, seen_hashes, "the same text")
+        status = record.choice("status", ClaimStatus, "status")
+        verdict = record.choice("verdict", Verdict, "verdict", blank=True)
+        _require(
+            record,
+            "verdict",
+            bool(verdict) or status not in (ClaimStatus.IN_REVIEW, ClaimStatus.APPROVED),
+            f"a claim that is {status} needs one",
+        )
+        claim = {
+            "id": pk,
+            "text": text,
+            "text_hash": text_hash,
+            "status": status,
+            "verdict": verdict,
+            "note": record.text("note"),
+            "version": record.number("version", minimum=1),
+            "assignee": record.username("assignee", null=True),
+            "submitted_by": record.username("submitted_by", null=True),
+            "approved_by": record.username("approved_by", null=True),
+            "approved_at": record.moment("approved_at", null=True),
+            "published_at": record.moment("published_at", null=True),
+            "published_verdict": record.choice("published_verdict", Verdict, "verdict", blank=True),
+            "published_note": record.text("published_note"),
+            "created_at": record.moment("created_at"),
+            "updated_at": record.moment("updated_at"),
+        }
+        _require(
+            record,
+            "approved_at",
+            claim["approved_at"] is None or (claim["published_at"] is not None and claim["approved_by"] is not None),
+            "an approved claim needs published_at and approved_by too",
+        )
+        backup.claims.append(claim)
+        for occurrence in record.records("occurrences"):
+            backup.occurrences.append(_occurrence(occurrence, claim, texts, positions))
+        for evidence in record.records("evidence"):
+            backup.evidence.append(_evidence(evidence, pk, texts, seen_evidence))
+        corrections = record.records("corrections")
+        correction_rows = [_correction(correction, pk) for correction in corrections]
+        events = [_event(event, pk, seen_events) for event in record.records("history")]
+        backup.events += events
+        _link_corrections(corrections, correction_rows, events)
+        backup.corrections += correction_rows
+
+
+def _occurrence(record: _Record, claim: dict, texts: dict[int, str], positions: dict) -> dict:
+    document = record.reference("document", texts)
+    start, end = _span(record, texts[document], document)
+    passage = texts[document][start:end]
+    _require(
+        record,
+        "end",
+        normalise_claim_text(passage) == claim["text"],
+        f"{start}-{end} of document {document} reads {_shorten(passage)!r}, not the claim's text",
+    )
+    position = record.number("position")
+    _require_unique(record, "position", (document, position), positions, f"position {position} in document {document}")
+    return {"claim": claim["id"], "document": document, "start": start, "end": end, "position": position}
+
+
+def _evidence(record: _Record, claim_id: int, texts: dict[int, str], seen: dict) -> dict:
+    pk = record.identity(seen, key="id")
+    stance = record.choice("stance", Stance, "stance")
+    url = record.text("url", model=Evidence)
+    _require(record, "url", not url or url.startswith(("http://", "https://")), "is not an http:// or https:// address")
+    document = record.reference("document", texts, null=True)
+    if document is None:
+        _require(record, "url", bool(url), "evidence needs a web address or a passage of a document")
+        for key in ("start", "end"):
+            _require(record, key, record.get(key) is None, "is given without a document")
+        start = end = None
+    else:
+        start, end = _span(record, texts[document], document)
+    return {
+        "id": pk,
+        "claim": claim_id,
+        "url": url,
+        "document": document,
+        "start": start,
+        "end": end,
+        "title": record.text("title", model=Evidence),
+        "excerpt": record.text("excerpt"),
+        "stance": stance,
+        "added_by": record.username("added_by"),
+        "added_at": record.moment("added_at"),
+    }
+
+
+def _correction(record: _Record, claim_id: int) -> dict:
+    return {
+        "claim": claim_id,
+        "created_at": record.moment("date"),
+        "old_verdict": record.choice("old_verdict", Verdict, "verdict"),
+        "new_verdict": record.choice("new_verdict", Verdict, "verdict"),
+        "old_note": record.text("old_note"),
+        "new_note": record.text("new_note"),
+        "note": record.text("note", blank=False),
+        "approved_by": record.username("approved_by"),
+    }
+
+
+def _event(record: _Record, claim_id: int, seen: dict) -> dict:
+    return {
+        "id": record.identity(seen, key="id"),
+        "claim": claim_id,
+        "action": record.choice("action", Action, "review action"),
+        "actor": record.username("actor", null=True),
+        "status_before": record.choice("status_before", ClaimStatus, "status", blank=True),
+        "status_after": record.choice("status_after", ClaimStatus, "status"),
+        "verdict_before": record.choice("verdict_before", Verdict, "verdict", blank=True),
+        "verdict_after": record.choice("verdict_after", Verdict, "verdict", blank=True),
+        "comment": record.text("comment"),
+        "details": record.mapping("details"),
+        "claim_version": record.number("claim_version"),
+        "created_at": record.moment("created_at"),
+    }
+
+
+def _link_corrections(records: list[_Record], corrections: list[dict], events: list[dict]) -> None:
+    """Give each correction the approval that made it: at its date, holding its note."""
+    taken = set()
+    for record, correction in zip(records, corrections):
+        event = next(
+            (
+                event
+                for event in events
+                if event["id"] not in taken
+                and event["action"] == Action.APPROVED
+                and event["created_at"] == correction["created_at"]
+                and event["details"].get("correction") == correction["note"]
+            ),
+            None,
+        )
+        _require(record, None, event is not None, "no approval in the claim's history made this correction")
+        taken.add(event["id"])
+        correction["event"] = event["id"]
+
+
+def _span(record: _Record, text: str, document: int) -> tuple[int, int]:
+    start, end = record.number("start"), record.number("end")
+    _require(
+        record,
+        "end",
+        start < end <= len(text),
+        f"{start}-{end} is not a passage of document {document} (its text is {len(text)} characters)",
+    )
+    return start, end
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _require(record: _Record, key: str | None, check: bool, problem: str) -> None:
+    if not check:
+        raise record.error(key, problem)
+
+
+def _require_unique(record: _Record, key: str, value, seen: dict, what: str | None = None) -> None:
+    if value in seen:
+        raise record.error(key, f"{what or _describe(value)} is used twice (first by {seen[value]})")
+    seen[value] = " ".join(part for part in (record.label, record.path) if part)
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return repr(_shorten(value))
+    return repr(value)
+
+
+_MISSING = object()
+
+
+class _Record:
+    """One JSON object of the file, named in every refusal by where it is ("claims[3] (id 7)")."""
+
+    def __init__(self, content, label: str, path: str = ""):
+        self.label, self.path = label, path
+        if not isinstance(content, dict):
+            raise self.error(None, f"expected an object, got {_describe(content)}")
+        self.content = content
+
+    def where(self, key: str | None = None) -> str:
+        path = ".".join(part for part in (self.path, key) if part)
+        return f"{self.label}: {path}" if path else self.label
+
+    def error(self, key: str | None, problem: str) -> RestoreError:
+        return RestoreError(f"{self.where(key)}: {problem}")
+
+    def get(self, key: str, default=None):
+        return self.content.get(key, default)
+
+    def _value(self, key: str, null: bool):
+        value = self.content.get(key, _MISSING)
+        if value is _MISSING:
+            raise self.error(key, "missing")
+        if value is None and not null:
+            raise self.error(key, "expected a value, got null")
+        return value
+
+    def _expected(self, key: str, what: str, value) -> RestoreError:
+        return self.error(key, f"expected {what}, got {_describe(value)}")
+
+    def text(self, key: str, *, blank: bool = True, model=None) -> str:
+        value = self._value(key, null=False)
+        if not isinstance(value, str):
+            raise self._expected(key, "text", value)
+        if not blank and not value.strip():
+            raise self.error(key, "is empty")
+        limit = model._meta.get_field(key).max_length if model else None
+        if limit and len(value) > limit:
+            raise self.error(key, f"is too long ({len(value)} characters; at most {limit})")
+        return value
+
+    def number(self, key: str, *, minimum: int = 0, maximum: int = MAX_NUMBER, null: bool = False) -> int | None:
+        value = self._value(key, null)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self._expected(key, "a whole number", value)
+        if not minimum <= value <= maximum:
+            raise self.error(key, f"{value} is out of range ({minimum} to {maximum})")
+        return value
+
+    def identity(self, seen: dict, key: str = "id") -> int:
+        pk = self.number(key, minimum=1, maximum=MAX_ID)
+        _require_unique(self, key, pk, seen, f"id {pk}")
+        return pk
+
+    def reference(self, key: str, documents: dict, *, null: bool = False) -> int | None:
+        pk = self.number(key, minimum=1, maximum=MAX_ID, null=null)
+        if pk is not None and pk not in documents:
+            raise self.error(key, f"document {pk} is not among the file's documents")
+        return pk
+
+    def choice(self, key: str, choices, noun: str, *, blank: bool = False) -> str:
+        value = self._value(key, null=False)
+        if not (value in choices.values or (blank and value == "")):
+            raise self.error(key, f"{_describe(value)} is not a {noun}")
+        return value
+
+    def username(self, key: str, *, null: bool = False) -> str | None:
+        value = self._value(key, null)
+        if value is None:
+            return None
+        user_model = get_user_model()
+        limit = user_model._meta.get_field(user_model.USERNAME_FIELD).max_length
+        if not isinstance(value, str) or not value.strip() or len(value) > limit:
+            raise self._expected(key, f"a username (at most {limit} characters)", value)
+        return value
+
+    def moment(self, key: str, *, null: bool = False) -> datetime.datetime | None:
+        value = self._value(key, null)
+        if value is None:
+            return None
+        parsed = None
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value)
+            except ValueError:
+                parsed = None
+        if parsed is None or parsed.tzinfo is None:
+            raise self._expected(key, "a date-time with its time zone (ISO 8601)", value)
+        return parsed
+
+    def day(self, key: str, *, null: bool = False) -> datetime.date | None:
+        value = self._value(key, null)
+        if value is None:
+            return None
+        parsed = None
+        if isinstance(value, str):
+            try:
+                parsed = parse_date(value)
+            except ValueError:
+                parsed = None
+        if parsed is None:
+            raise self._expected(key, "a date (YYYY-MM-DD)", value)
+        return parsed
+
+    def mapping(self, key: str) -> dict:
+        value = self._value(key, null=False)
+        if not isinstance(value, dict):
+            raise self._expected(key, "an object", value)
+        return value
+
+    def records(self, key: str, *, label: bool = False) -> list[_Record]:
+        """Return the objects of the list under ``key``: labelled on their own when ``label``."""
+        value = self._value(key, null=False)
+        if not isinstance(value, list):
+            raise self._expected(key, "a list", value)
+        found = []
+        for index, item in enumerate(value):
+            if label:
+                pk = item.get("id") if isinstance(item, dict) else None
+                known = isinstance(pk, int) and not isinstance(pk, bool)
+                found.append(_Record(item, f"{key}[{index}]" + (f" (id {pk})" if known else "")))
+            else:
+                found.append(_Record(item, self.label, ".".join(p for p in (self.path, f"{key}[{index}]") if p)))
+        return found
+
+
+__all__ = ["Backup", "RestoreError", "parse_backup", "read_backup"]

@@ -1,0 +1,327 @@
+import orjson
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from annotations import bulk, workflow
+from annotations.exports import ExportFilters
+from annotations.exports.json_format import stream_json
+from annotations.models import Claim, ClaimOccurrence, Correction, Evidence, ReviewEvent, SourceDocument
+from annotations.tests.conftest import CLAIM_TEXT, SECOND_CLAIM_TEXT, SURVEY_CLAIM_TEXT, SURVEY_TEXT
+
+pytestmark = pytest.mark.django_db
+
+TABLES = (Correction, ReviewEvent, Evidence, ClaimOccurrence, Claim, SourceDocument)  # referrers first
+
+FOLLOW_UP_TEXT = f"Residents repeat it: {CLAIM_TEXT} The mayor’s office  disputes the figure."
+MAYOR_CLAIM_TEXT = "The mayor's office disputes the figure."  # straight quote, single space
+
+
+def empty_claim_tables():
+    """Empty the claim tables and restart their ids, as in a new database (the history too: test only).
+
+    Raw SQL, because the history refuses deletes; DELETE, not TRUNCATE, which PostgreSQL refuses
+    inside the test's transaction once deferred foreign-key checks are pending.
+    """
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in TABLES:
+            table = model._meta.db_table
+            cursor.execute(f"DELETE FROM {quote(table)}")
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), 1, false)", [table])
+            elif connection.vendor == "sqlite":
+                cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+
+
+def export_backup() -> bytes:
+    return b"".join(stream_json(ExportFilters(), history=True))
+
+
+def snapshot() -> dict:
+    """Return everything a backup holds, read from the database (users by username, ids kept)."""
+    return {
+        "documents": list(SourceDocument.objects.order_by("id").values()),
+        "claims": list(
+            Claim.objects.order_by("id").values(
+                "id", "text", "text_hash", "search_text", "status", "verdict", "note", "version",
+                "assignee__username", "submitted_by__username", "approved_by__username", "approved_at",
+                "published_at", "published_verdict", "published_note", "created_at", "updated_at",
+            )  # fmt: skip
+        ),
+        "occurrences": list(
+            ClaimOccurrence.objects.order_by("claim_id", "document_id", "position").values(
+                "claim_id", "document_id", "start", "end", "position"
+            )
+        ),
+        "evidence": list(
+            Evidence.objects.order_by("id").values(
+                "id", "claim_id", "url", "document_id", "start", "end", "title", "excerpt", "stance",
+                "added_by__username", "added_at",
+            )  # fmt: skip
+        ),
+        "corrections": list(
+            Correction.objects.order_by("claim_id", "id").values(
+                "claim_id", "event_id", "old_verdict", "new_verdict", "old_note", "new_note", "note",
+                "approved_by__username", "created_at",
+            )  # fmt: skip
+        ),
+        "history": list(
+            ReviewEvent.objects.order_by("claim_id", "id").values(
+                "id", "claim_id", "action", "actor__username", "status_before", "status_after", "verdict_before",
+                "verdict_after", "comment", "details", "claim_version", "created_at",
+            )  # fmt: skip
+        ),
+    }
+
+
+def nothing_written(users_before: int) -> bool:
+    return not any(model.objects.exists() for model in TABLES) and get_user_model().objects.count() == users_before
+
+
+@pytest.fixture
+def varied(documents, load_document, advance, editor, editor2, reviewer, reviewer2):
+    """Build claims in every kind of state through the workflow; return the survey document."""
+    follow_up = workflow.DocumentInput(
+        text=FOLLOW_UP_TEXT,
+        title="Follow-up",
+        sentences=[
+            workflow.Sentence(start=(at := FOLLOW_UP_TEXT.index(CLAIM_TEXT)), end=at + len(CLAIM_TEXT), text=CLAIM_TEXT),
+            workflow.Sentence(
+                start=(at := FOLLOW_UP_TEXT.index("The mayor")), end=len(FOLLOW_UP_TEXT), text=MAYOR_CLAIM_TEXT
+            ),
+        ],
+    )
+    workflow.document_load(document=follow_up, actor=editor)  # a loader event with an actor
+    survey = documents.survey
+
+    # Approved, with evidence of both kinds, then corrected: reopened, re-ruled, re-approved.
+    corrected = advance(Claim.objects.get(text=CLAIM_TEXT), "approved")
+    passage = SURVEY_TEXT.index("120 tonnes")
+    workflow.claim_reopen(claim_id=corrected.pk, actor=reviewer, reason="The survey contradicts it.")
+    workflow.evidence_add(
+        claim_id=corrected.pk, actor=editor, stance="refutes", document_id=survey.pk,
+        start=passage, end=passage + len("120 tonnes"), title="The survey's figure",
+    )  # fmt: skip
+    workflow.claim_set_verdict(claim_id=corrected.pk, actor=editor, verdict="disputed", note="The survey says 120.")
+    workflow.claim_submit(claim_id=corrected.pk, actor=editor)
+    workflow.claim_approve(
+        claim_id=corrected.pk, actor=reviewer2, comment="Agreed.", correction="The survey measured 120 tonnes."
+    )
+    workflow.claim_comment(claim_id=corrected.pk, actor=editor2, comment="Worth a follow-up piece.")
+
+    # Returned, after one evidence item was removed.
+    returned = Claim.objects.get(text=SECOND_CLAIM_TEXT)
+    workflow.claim_assign(claim_id=returned.pk, actor=editor2)
+    removed = workflow.evidence_add(
+        claim_id=returned.pk, actor=editor2, stance="context", url="https://example.org/wrong", title="Wrong page"
+    )
+    workflow.evidence_remove(claim_id=returned.pk, evidence_id=removed.pk, actor=editor2)
+    workflow.evidence_add(claim_id=returned.pk, actor=editor2, stance="supports", url="https://example.org/2010")
+    workflow.claim_set_verdict(claim_id=returned.pk, actor=editor2, verdict="verified")
+    workflow.claim_submit(claim_id=returned.pk, actor=editor2)
+    workflow.claim_return(claim_id=returned.pk, actor=reviewer, comment="Which year is the baseline?")
+
+    # In progress with an unverified verdict; pending with a comment.
+    mayor = Claim.objects.get(text=MAYOR_CLAIM_TEXT)
+    workflow.claim_assign(claim_id=mayor.pk, actor=editor, assignee=editor2)
+    workflow.claim_set_verdict(claim_id=mayor.pk, actor=editor2, verdict="unverified", note="No reply yet.")
+    pending = Claim.objects.get(text=SURVEY_CLAIM_TEXT)
+    workflow.claim_comment(claim_id=pending.pk, actor=reviewer, comment="Check the survey's method.")
+    return survey
+
+
+@pytest.fixture
+def backup_file(varied, tmp_path):
+    """Return the path of a full backup of the varied database, and its snapshot; then empty the tables."""
+    path = tmp_path / "backup.json"
+    path.write_bytes(export_backup())
+    before = snapshot()
+    empty_claim_tables()
+    return path, before
+
+
+def test_the_varied_database_is_what_the_round_trip_covers(varied):
+    data = snapshot()
+    assert {c["status"] for c in data["claims"]} == {"approved", "returned", "in_progress", "pending"}
+    assert {e["stance"] for e in data["evidence"]} == {"supports", "refutes"}
+    assert any(e["document_id"] for e in data["evidence"]) and any(e["url"] for e in data["evidence"])
+    assert len(data["corrections"]) == 1
+    actions = {e["action"] for e in data["history"]}
+    assert {"created", "evidence_removed", "returned", "reopened", "commented", "approved"} <= actions
+    assert any(e["action"] == "created" and e["actor__username"] for e in data["history"])
+    assert any(e["action"] == "created" and not e["actor__username"] for e in data["history"])
+
+
+def test_restores_documents_claims_evidence_corrections_and_history_as_they_were(backup_file, capsys):
+    path, before = backup_file
+    assert snapshot() != before  # emptied
+
+    call_command("import_claims", str(path))
+
+    after = snapshot()
+    for table in before:
+        assert len(after[table]) == len(before[table]), table
+        for restored, original in zip(after[table], before[table]):
+            assert restored == original, table
+    out = capsys.readouterr().out
+    assert "Restored 3 documents and 4 claims" in out
+    assert "1 correction" in out
+    assert "Every user named in the file already existed." in out
+
+
+def test_a_second_export_equals_the_first_but_for_its_date(backup_file):
+    path, _ = backup_file
+    call_command("import_claims", str(path), verbosity=0)
+    first, second = orjson.loads(path.read_bytes()), orjson.loads(export_backup())
+    assert first.pop("exported_at") and second.pop("exported_at")
+    assert second == first
+
+
+def test_new_rows_after_a_restore_take_new_ids(backup_file, load_document, editor, reviewer):
+    path, before = backup_file
+    call_command("import_claims", str(path), verbosity=0)
+
+    result = load_document("A new report says 40 tonnes reach the sea.", "New report", ["A new report says 40 tonnes reach the sea."])
+    claim = Claim.objects.get(pk=result.new_claim_ids[0])
+    workflow.claim_assign(claim_id=claim.pk, actor=editor)
+    evidence = workflow.evidence_add(claim_id=claim.pk, actor=editor, stance="supports", url="https://example.org/40")
+
+    assert result.document.pk > max(d["id"] for d in before["documents"])
+    assert claim.pk > max(c["id"] for c in before["claims"])
+    assert evidence.pk > max(e["id"] for e in before["evidence"])
+    assert ReviewEvent.objects.order_by("-id").first().pk > max(e["id"] for e in before["history"])
+
+
+def test_missing_users_are_created_inactive_without_a_password(backup_file, capsys, editor2):
+    path, before = backup_file
+    editor2.delete()  # nothing refers to them once the tables are empty
+    data = orjson.loads(path.read_bytes())
+    data["claims"][0]["history"][0]["actor"] = "ghost"  # the loader event of the first claim
+    path.write_bytes(orjson.dumps(data))
+
+    call_command("import_claims", str(path))
+
+    out = capsys.readouterr().out
+    assert "Created 2 users missing from this database, inactive and without a password: editor2, ghost." in out
+    for username in ("editor2", "ghost"):
+        user = get_user_model().objects.get(username=username)
+        assert not user.is_active and not user.has_usable_password()
+        assert not user.groups.exists()
+    after = snapshot()
+    assert [c["assignee__username"] for c in after["claims"]] == [c["assignee__username"] for c in before["claims"]]
+    assert after["history"][0]["actor__username"] == "ghost"
+
+
+def test_refuses_a_database_that_holds_claims(varied, tmp_path, capsys):
+    path = tmp_path / "backup.json"
+    path.write_bytes(export_backup())
+    before = snapshot()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_claims", str(path))
+    assert str(raised.value) == (
+        "The database already holds documents, claims and review events: a backup is restored into an "
+        "empty database only (no documents, claims or review history). Nothing was imported."
+    )
+    assert snapshot() == before
+
+
+def test_the_workflow_refuses_too_inside_its_transaction(backup_file, load_document):
+    from annotations.exports.restore import read_backup
+
+    path, _ = backup_file
+    backup = read_backup(path)
+    load_document(SURVEY_TEXT, "Plastic survey", [SURVEY_CLAIM_TEXT])
+    with pytest.raises(workflow.WorkflowError, match="already holds documents, claims and review events"):
+        workflow.claims_restore(backup=backup)
+    assert Claim.objects.count() == 1
+
+
+def test_a_failure_while_writing_writes_nothing_not_even_the_users(backup_file, editor2, monkeypatch):
+    path, _ = backup_file
+    editor2.delete()
+    users_before = get_user_model().objects.count()
+    insert_rows = bulk.insert_rows
+
+    def fail_on_history(model, *args, **kwargs):
+        if model is ReviewEvent:
+            raise RuntimeError("disk full")
+        return insert_rows(model, *args, **kwargs)
+
+    monkeypatch.setattr(bulk, "insert_rows", fail_on_history)
+    with pytest.raises(RuntimeError, match="disk full"):
+        call_command("import_claims", str(path), verbosity=0)
+    assert nothing_written(users_before)
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b'{"format": "factcheck-export", "version": 1,, }', "backup.json is not valid JSON: unexpected character"),
+        (b" \n", "backup.json is empty; nothing was imported."),
+        (b'["factcheck-export"]', "file: expected an object, got a list; nothing was imported."),
+    ],
+    ids=["invalid", "empty", "not-an-object"],
+)
+def test_refuses_a_file_that_is_not_json_or_not_an_object(db, tmp_path, content, message):
+    path = tmp_path / "backup.json"
+    path.write_bytes(content)
+    users_before = get_user_model().objects.count()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_claims", str(path))
+    assert message in str(raised.value)
+    assert nothing_written(users_before)
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        lambda whole: len(whole) * 2 // 3,
+        lambda whole: whole.index("’".encode()) + 1,  # inside a character
+        lambda whole: len(whole.rstrip()) - 1,  # only the last brace missing
+    ],
+    ids=["two-thirds", "inside-a-character", "last-brace"],
+)
+def test_refuses_a_truncated_backup(backup_file, cut):
+    path, _ = backup_file
+    whole = path.read_bytes()
+    path.write_bytes(whole[: cut(whole)])
+    users_before = get_user_model().objects.count()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_claims", str(path))
+    assert str(raised.value).startswith(f"{path} ends before its JSON does (line ")
+    assert str(raised.value).endswith("the file is truncated; nothing was imported.")
+    assert nothing_written(users_before)
+
+
+def test_refuses_an_export_made_without_history(varied, tmp_path):
+    path = tmp_path / "claims.json"
+    path.write_bytes(b"".join(stream_json(ExportFilters(), history=False)))
+    empty_claim_tables()
+    users_before = get_user_model().objects.count()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_claims", str(path))
+    assert str(raised.value) == (
+        "file: history: the file was exported without --history, so it holds no review history and cannot be "
+        "restored: export again with --history; nothing was imported."
+    )
+    assert nothing_written(users_before)
+
+
+def test_refuses_a_bad_record_in_an_export_naming_it(backup_file):
+    path, before = backup_file
+    data = orjson.loads(path.read_bytes())
+    data["claims"][0]["evidence"][0]["stance"] = "maybe"
+    path.write_bytes(orjson.dumps(data))
+    users_before = get_user_model().objects.count()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_claims", str(path))
+    first = before["claims"][0]["id"]
+    assert str(raised.value) == f"claims[0] (id {first}): evidence[0].stance: 'maybe' is not a stance; nothing was imported."
+    assert nothing_written(users_before)
+
+
+def test_refuses_a_file_that_cannot_be_read(db, tmp_path):
+    with pytest.raises(CommandError, match=r"^Cannot read .*missing\.json: No such file or directory; nothing was imported\.$"):
+        call_command("import_claims", str(tmp_path / "missing.json"))

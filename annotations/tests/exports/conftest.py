@@ -1,0 +1,292 @@
+"""A small newsroom for the export tests, put together through the workflow, and readers for each format.
+
+``newsroom`` holds claims in every status: approved ones with web and passage evidence, one of
+each verdict, one corrected after publication (approved, reopened, ruled again, approved with a
+correction note), claims whose text, note, documents and people start like a spreadsheet formula,
+and a document full of markup. The exports are read back by parsing them, never by matching
+their bytes.
+"""
+
+import csv
+import datetime
+import io
+import json
+from contextlib import contextmanager
+from html.parser import HTMLParser
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from annotations import workflow
+from annotations.exports import ExportFilters, export
+from annotations.models import Claim
+from annotations.tests.conftest import (
+    CLAIM_TEXT,
+    REPORT_TEXT,
+    SECOND_CLAIM_TEXT,
+    SURVEY_CLAIM_TEXT,
+    SURVEY_TEXT,
+    _user,
+    document_input,
+)
+
+UTC = datetime.timezone.utc
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Approvals are put at known moments (with microseconds, which the CSV drops) on days of their own.
+FIRST_APPROVAL = datetime.datetime(2025, 3, 1, 9, 0, 0, 123456, tzinfo=UTC)
+APPROVAL = datetime.datetime(2025, 3, 2, 10, 11, 12, 987654, tzinfo=UTC)
+
+QUOTED_TEXT = 'The minister said "we have no plans"\nto build the dam.'
+DAM_TEXT = "The dam would flood 40 villages."
+FISH_TEXT = "Fish stocks fell by half in a decade."
+SALMON_TEXT = "Salmon returned to the river in 2019."
+LONGEST_TEXT = "The river is the longest in the country."
+BRIDGE_TEXT = "The first bridge was built in 1820."
+DIGEST_TEXT = "Weekly digest.\n" + " ".join(
+    [CLAIM_TEXT, QUOTED_TEXT, DAM_TEXT, FISH_TEXT, SALMON_TEXT, LONGEST_TEXT, BRIDGE_TEXT]
+)
+MAYOR_TEXT = "The mayor said the <b>bridge</b> is 100 years old."
+MARKUP_TEXT = f"Intro with <b>bold</b> words. <script>alert(1)</script> {MAYOR_TEXT} The end."
+SAFE_CLAIMS = [
+    "'Quoted' figures show 12 bridges.",
+    "(Roughly) 40 people attended.",
+    "Prices = costs plus 10 percent.",
+    "#1 river in the region, says the mayor.",
+]
+SAFE_TEXT = " ".join(SAFE_CLAIMS)
+CORRECTION_NOTE = "Rated disputed: the figure rose by a third, as the new release shows."
+
+
+@contextmanager
+def clock(moment):
+    """Make the workflow's ``timezone.now()`` return ``moment`` inside the block."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: moment)
+        yield
+
+
+def load(text, title, sentences, *, url="", publisher="", published_on=None):
+    """Load a document through the workflow; its claims are the given substrings of ``text``."""
+    document = document_input(text, title, sentences)
+    document.url, document.publisher, document.published_on = url, publisher, published_on
+    return workflow.document_load(document=document).document
+
+
+def work(claim, editor, *, verdict, note="", evidence=(), submit=True):
+    """Have ``editor`` take the claim, rule ``verdict``, attach ``evidence`` (kwargs each) and submit."""
+    workflow.claim_assign(claim_id=claim.pk, actor=editor)
+    workflow.claim_set_verdict(claim_id=claim.pk, actor=editor, verdict=verdict, note=note)
+    for item in evidence:
+        workflow.evidence_add(claim_id=claim.pk, actor=editor, **item)
+    if submit:
+        workflow.claim_submit(claim_id=claim.pk, actor=editor)
+
+
+def web(url, stance="supports", title=""):
+    return {"url": url, "stance": stance, "title": title}
+
+
+@pytest.fixture
+def newsroom(db, django_user_model, editor, editor2, reviewer, reviewer2):
+    """Documents with claims in every status, one corrected, some starting like formulas."""
+    docs = SimpleNamespace(
+        report=load(
+            REPORT_TEXT, "River report", [CLAIM_TEXT, SECOND_CLAIM_TEXT],
+            url="https://example.org/river", publisher="River Times", published_on=datetime.date(2025, 2, 27),
+        ),
+        survey=load(SURVEY_TEXT, "Plastic survey", [SURVEY_CLAIM_TEXT]),
+        digest=load(
+            DIGEST_TEXT, "River digest",
+            [CLAIM_TEXT, QUOTED_TEXT, DAM_TEXT, FISH_TEXT, SALMON_TEXT, LONGEST_TEXT, BRIDGE_TEXT],
+        ),
+        markup=load(MARKUP_TEXT, "<i>Markup</i> & co", [MAYOR_TEXT], url="javascript:alert(1)"),
+        safe=load(SAFE_TEXT, "#1 safe title", SAFE_CLAIMS, url="https://example.org/safe"),
+    )  # fmt: skip
+    claim = {claim.text: claim for claim in Claim.objects.all()}
+    claims = SimpleNamespace(
+        approved=claim[CLAIM_TEXT],  # verified, a web source and a passage; in the report and the digest
+        corrected=claim[SECOND_CLAIM_TEXT],
+        pending=claim[SURVEY_CLAIM_TEXT],
+        in_review=claim[QUOTED_TEXT],
+        returned=claim[DAM_TEXT],
+        taken_over=claim[FISH_TEXT],  # submitted by editor1, returned, now editor2's
+        in_progress=claim[SALMON_TEXT],
+        disputed=claim[LONGEST_TEXT],
+        unverified=claim[BRIDGE_TEXT],
+        mayor=claim[MAYOR_TEXT],
+        safe=[claim[text] for text in SAFE_CLAIMS],
+    )
+
+    with clock(APPROVAL):
+        work(
+            claims.approved, editor, verdict="verified", note="Matches the survey.",
+            evidence=[
+                web("https://example.org/survey", title="Survey page"),
+                {"document_id": docs.survey.pk, "start": 0, "end": len(SURVEY_CLAIM_TEXT), "stance": "context"},
+            ],
+        )  # fmt: skip
+        workflow.claim_approve(claim_id=claims.approved.pk, actor=reviewer)
+
+    with clock(FIRST_APPROVAL):
+        work(
+            claims.corrected, editor, verdict="verified", note="Officials' own figures.",
+            evidence=[web("https://example.org/officials")],
+        )  # fmt: skip
+        workflow.claim_approve(claim_id=claims.corrected.pk, actor=reviewer)
+    workflow.claim_reopen(claim_id=claims.corrected.pk, actor=reviewer, reason="New figures were released.")
+    workflow.claim_set_verdict(
+        claim_id=claims.corrected.pk, actor=editor, verdict="disputed", note="The figure rose by a third."
+    )
+    workflow.evidence_add(
+        claim_id=claims.corrected.pk, actor=editor, stance="refutes", url="https://example.org/new-figures"
+    )
+    workflow.claim_submit(claim_id=claims.corrected.pk, actor=editor)
+    workflow.claim_approve(claim_id=claims.corrected.pk, actor=reviewer2, correction=CORRECTION_NOTE)
+
+    work(
+        claims.in_review, editor2, verdict="verified", note='Transcript: "no plans".\nSee minute 4.',
+        evidence=[web("https://example.org/transcript")],
+    )  # fmt: skip
+    work(claims.returned, editor, verdict="disputed", evidence=[web("https://example.org/map", "refutes")])
+    workflow.claim_return(claim_id=claims.returned.pk, actor=reviewer, comment="Cite the map's own page.")
+    work(claims.taken_over, editor, verdict="unverified", note="Asked the fisheries office.")
+    workflow.claim_return(claim_id=claims.taken_over.pk, actor=reviewer, comment="Ask the ministry too.")
+    workflow.claim_assign(claim_id=claims.taken_over.pk, actor=editor2)
+    work(claims.in_progress, editor2, verdict="unverified", submit=False)
+    work(
+        claims.disputed, editor, verdict="disputed", note="Shorter than the Ouse.",
+        evidence=[web("https://example.org/ouse", "refutes")],
+    )  # fmt: skip
+    workflow.claim_approve(claim_id=claims.disputed.pk, actor=reviewer)
+    work(claims.unverified, editor2, verdict="unverified", note="No records before 1850 survive.")
+    workflow.claim_approve(claim_id=claims.unverified.pk, actor=reviewer)
+    work(
+        claims.mayor, editor, verdict="verified", note="Council records <b>confirm</b> it.",
+        evidence=[web("https://example.org/council", title="Council <records>")],
+    )  # fmt: skip
+    workflow.claim_approve(claim_id=claims.mayor.pk, actor=reviewer)
+
+    # One approved claim per formula start: its document's title and address, its text, its
+    # note, its editor and its reviewer all start with it (notes lose leading whitespace).
+    formulas = []
+    for index, start in enumerate(FORMULA_STARTS):
+        text = f"{start}Claim {index} says 10 dollars."
+        document = load(
+            f"{text} Filler sentence {index}.", f"{start}Sheet {index}", [text], url=f"{start}cmd|'/C calc'!A{index}"
+        )
+        author = _user(django_user_model, f"{start}editor{index}", "editor")
+        checker = _user(django_user_model, f"{start}reviewer{index}", "reviewer")
+        formula = Claim.objects.get(text=text)
+        work(
+            formula, author, verdict="verified", note=f"{start}SUM(A1:A{index})",
+            evidence=[web(f"https://example.org/formula/{index}")],
+        )  # fmt: skip
+        workflow.claim_approve(claim_id=formula.pk, actor=checker)
+        formula.refresh_from_db()
+        formulas.append(SimpleNamespace(start=start, claim=formula, document=document, editor=author, reviewer=checker))
+
+    for name, value in vars(claims).items():
+        if name != "safe":
+            value.refresh_from_db()
+    return SimpleNamespace(docs=docs, claims=claims, formulas=formulas)
+
+
+# --- Reading the exports back -----------------------------------------------------------------------
+
+
+def exported(name, filters=None, **options) -> bytes:
+    """Return the whole export ``name`` of ``filters`` (default: no filter) as bytes."""
+    return b"".join(export(name, filters or ExportFilters(), **options))
+
+
+def csv_table(data: bytes) -> tuple[list[str], list[dict]]:
+    """Return the header and the rows (as dicts) of a CSV export."""
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    header, body = rows[0], rows[1:]
+    return header, [dict(zip(header, row, strict=True)) for row in body]
+
+
+def json_lines(data: bytes) -> list[dict]:
+    text = data.decode()
+    assert text == "" or text.endswith("\n")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def utc(text: str) -> datetime.datetime:
+    """Return the moment an export wrote as ``YYYY-MM-DDTHH:MM:SS.ffffffZ``."""
+    assert text.endswith("Z"), text
+    return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class Element:
+    def __init__(self, tag, attrs, parent):
+        self.tag, self.attrs, self.parent, self.children = tag, dict(attrs), parent, []
+
+    def __repr__(self):
+        return f"<{self.tag} {self.attrs}>"
+
+    @property
+    def classes(self) -> set[str]:
+        return set((self.attrs.get("class") or "").split())
+
+    def text(self) -> str:
+        return "".join(child if isinstance(child, str) else child.text() for child in self.children)
+
+    def iter(self):
+        yield self
+        for child in self.children:
+            if isinstance(child, Element):
+                yield from child.iter()
+
+    def find_all(self, tag=None, **attrs) -> list["Element"]:
+        return [
+            element
+            for element in self.iter()
+            if (tag is None or element.tag == tag) and all(element.attrs.get(k) == v for k, v in attrs.items())
+        ]
+
+    def find(self, tag=None, **attrs) -> "Element":
+        """Return the one element that matches (it must be the only one)."""
+        [element] = self.find_all(tag, **attrs)
+        return element
+
+    def first(self, tag=None, **attrs) -> "Element":
+        return self.find_all(tag, **attrs)[0]
+
+
+class _TreeBuilder(HTMLParser):
+    """Build a tree of the page, refusing end tags that close nothing open."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = self.current = Element("#document", [], None)
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, attrs, self.current)
+        self.current.children.append(element)
+        if tag not in VOID_ELEMENTS:
+            self.current = element
+
+    def handle_startendtag(self, tag, attrs):
+        self.current.children.append(Element(tag, attrs, self.current))
+
+    def handle_endtag(self, tag):
+        assert self.current.tag == tag, f"</{tag}> closes <{self.current.tag}>"
+        self.current = self.current.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def html_tree(data: bytes) -> Element:
+    """Parse an HTML export into a tree of ``Element``; every element must be closed in order."""
+    builder = _TreeBuilder()
+    builder.feed(data.decode())
+    builder.close()
+    assert builder.current is builder.root, f"<{builder.current.tag}> is never closed"
+    return builder.root

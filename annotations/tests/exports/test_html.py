@@ -1,0 +1,193 @@
+"""The HTML report: parsed, escaped, self-contained, highlighted by verdict, with its chart, date and filters."""
+
+import pytest
+from django.db.models import Count
+from django.utils import timezone
+
+from annotations import workflow
+from annotations.exports import ExportFilters
+from annotations.models import Claim, Evidence
+
+from .conftest import CORRECTION_NOTE, MARKUP_TEXT, MAYOR_TEXT, exported, html_tree
+
+pytestmark = pytest.mark.django_db
+
+PUBLISHED = ExportFilters.parse(published=True)
+
+
+def report(filters=PUBLISHED):
+    return html_tree(exported("html", filters))
+
+
+def article(page, document):
+    return page.find("article", id=f"document-{document.pk}")
+
+
+def claim_item(page, document, claim):
+    return page.find("li", id=f"claim-{document.pk}-{claim.pk}")
+
+
+def test_the_report_parses_as_one_closed_html_document(newsroom):
+    data = exported("html", PUBLISHED)
+    assert data.startswith(b"<!DOCTYPE html>")
+    page = html_tree(data)
+    assert page.find("html").attrs == {"lang": "en"}
+    assert page.find("meta", charset="utf-8")
+    documents = {doc.pk for doc in newsroom.docs.__dict__.values()} | {f.document.pk for f in newsroom.formulas}
+    shown = {int(a.attrs["id"].removeprefix("document-")) for a in page.find_all("article")}
+    # Documents where an approved claim occurs; the survey and the safe starts hold none.
+    assert shown == documents - {newsroom.docs.survey.pk, newsroom.docs.safe.pk}
+
+
+def test_markup_in_an_article_is_shown_as_text_and_never_run(newsroom):
+    page = report()
+    markup = article(page, newsroom.docs.markup)
+    assert markup.find("div", **{"class": "text"}).text() == MARKUP_TEXT
+    assert markup.find("h2").text() == "<i>Markup</i> & co"
+    assert "<script>alert(1)</script>" in markup.text()
+    tags = {element.tag for element in page.iter()}
+    assert not tags & {"script", "b", "i", "iframe", "object", "embed", "img"}
+    assert claim_item(page, newsroom.docs.markup, newsroom.claims.mayor).first("p").text() == MAYOR_TEXT
+
+
+def test_the_report_fetches_nothing_and_links_only_to_its_sources(newsroom):
+    page = report()
+    ids = {element.attrs["id"] for element in page.iter() if "id" in element.attrs}
+    approved = Claim.objects.filter(status="approved")
+    evidence = set(Evidence.objects.filter(claim__in=approved).exclude(url="").values_list("url", flat=True))
+    documents = {"https://example.org/river"}  # the only http(s) address of a document shown
+    for element in page.iter():
+        assert not {"src", "srcset", "style", "background", "action", "formaction"} & set(element.attrs), element
+        assert not any(name.startswith("on") for name in element.attrs), element
+        if "href" in element.attrs:
+            href = element.attrs["href"]
+            assert element.tag == "a"
+            assert href.removeprefix("#") in ids if href.startswith("#") else href in evidence | documents, href
+    style = page.find("style").text()
+    assert "url(" not in style and "@import" not in style
+    assert {a.attrs["href"] for a in page.find_all("a") if not a.attrs["href"].startswith("#")} == evidence | documents
+
+
+def test_a_javascript_document_address_is_not_turned_into_a_link(newsroom):
+    page = report()
+    assert not [e for e in page.iter() if any("javascript:" in (v or "") for v in e.attrs.values())]
+    meta = article(page, newsroom.docs.markup).first("p", **{"class": "meta"})
+    assert meta.find_all("a") == [] and "javascript:" not in meta.text()
+    formula = newsroom.formulas[0]  # its address is "=cmd|..."
+    assert article(page, formula.document).first("p", **{"class": "meta"}).find_all("a") == []
+    river = article(page, newsroom.docs.report).first("p", **{"class": "meta"})
+    assert [a.attrs["href"] for a in river.find_all("a")] == ["https://example.org/river"]
+    assert river.text() == "River Times, 2025-02-27 — https://example.org/river"
+
+
+def test_each_claim_is_highlighted_in_its_documents_with_the_class_of_its_verdict(newsroom):
+    page = report()
+    highlighted = 0
+    for claim in Claim.objects.filter(status="approved").prefetch_related("occurrences__document"):
+        for occurrence in claim.occurrences.all():
+            marks = [
+                mark
+                for mark in article(page, occurrence.document).find_all("mark")
+                if mark.find("a").attrs["href"] == f"#claim-{occurrence.document_id}-{claim.pk}"
+            ]
+            assert [(m.classes, m.text()) for m in marks] == [({f"v-{claim.verdict}"}, claim.text)]
+            assert claim_item(page, occurrence.document, claim).classes == {f"v-{claim.verdict}"}
+            highlighted += 1
+    assert highlighted == 12  # eleven approved claims, one of them in two documents
+    assert len(page.find_all("mark")) == 12
+
+
+def test_claims_still_under_work_are_marked_as_such_when_asked_for(newsroom):
+    page = report(ExportFilters(claim_ids=(newsroom.claims.pending.pk, newsroom.claims.in_review.pk)))
+    survey = article(page, newsroom.docs.survey)
+    assert [(m.classes, m.attrs["title"]) for m in survey.find_all("mark")] == [({"v-none"}, "no verdict yet")]
+    item = claim_item(page, newsroom.docs.digest, newsroom.claims.in_review)
+    assert item.find("span", **{"class": "meta"}).text() == f"claim {newsroom.claims.in_review.pk}, in_review"
+
+
+def chart(page) -> dict[str, tuple[str, int, int]]:
+    """Return the chart's bars: verdict -> (label, count, bar width)."""
+    bars = {}
+    for group in page.find("svg").find_all("g"):
+        label, count = [text.text() for text in group.find_all("text")]
+        rect = group.find("rect")
+        [value] = [c.removeprefix("bar-") for c in rect.classes]
+        bars[value] = (label, int(count), int(rect.attrs["width"]))
+    return bars
+
+
+@pytest.mark.parametrize("filters", [PUBLISHED, ExportFilters()], ids=["published", "all"])
+def test_the_chart_counts_are_the_verdict_counts(newsroom, filters):
+    counts = dict.fromkeys(["verified", "disputed", "unverified", "none"], 0)
+    for row in filters.claims().values("verdict").annotate(n=Count("id")):
+        counts[row["verdict"] or "none"] = row["n"]
+    bars = chart(report(filters))
+    assert {value: count for value, (_, count, _) in bars.items()} == counts
+    assert [label for label, _, _ in bars.values()] == ["Verified", "Disputed", "Unverified", "No verdict yet"]
+    widest = max(counts.values())
+    assert {value: width for value, (_, _, width) in bars.items()} == {
+        value: round(320 * n / widest) for value, n in counts.items()
+    }
+
+
+def test_the_header_shows_the_report_date_the_filters_and_the_total(newsroom):
+    filters = ExportFilters.parse(verdict="disputed", document=str(newsroom.docs.report.pk), published=True)
+    before = timezone.now()
+    page = report(filters)
+    after = timezone.now()
+    dates = {f"{before:%Y-%m-%d}", f"{after:%Y-%m-%d}"}
+    assert page.find("title").text() in {f"Fact-check report, {day}" for day in dates}
+    meta = page.find("header").first("p", **{"class": "meta"}).text()
+    stamps = {f"{before:%Y-%m-%d %H:%M}", f"{after:%Y-%m-%d %H:%M}"}
+    assert meta in {
+        f"Generated {stamp} UTC. Claims: status approved; verdict disputed; document {newsroom.docs.report.pk}. 1 claim."
+        for stamp in stamps
+    }
+
+
+def test_corrections_are_shown_under_their_claim(newsroom):
+    page = report()
+    corrected = claim_item(page, newsroom.docs.report, newsroom.claims.corrected)
+    day = f"{newsroom.claims.corrected.approved_at:%Y-%m-%d}"
+    [box] = corrected.find_all("div", **{"class": "corrections"})
+    assert [li.text() for li in box.find_all("li")] == [f"{day}: verified → disputed. {CORRECTION_NOTE}"]
+    assert f"Reviewed by reviewer2, approved {day}." in corrected.text()
+    assert len(page.find_all("div", **{"class": "corrections"})) == 1
+
+
+def test_a_claim_shows_its_note_evidence_and_reviewer(newsroom):
+    survey = newsroom.docs.survey
+    item = claim_item(report(), newsroom.docs.report, newsroom.claims.approved)
+    assert item.find("span", **{"class": "badge"}).text() == "verified"
+    evidence = [li.text() for li in item.find("ul").find_all("li")]
+    assert evidence == [
+        "supports: Survey page",
+        f"context: passage of document {survey.pk} (characters 0–64): “{survey.text[:64]}”",
+    ]
+    assert "Note: Matches the survey." in item.text()
+    assert "Reviewed by reviewer1, approved 2025-03-02." in item.text()
+
+
+def test_no_matching_claim_gives_a_report_that_says_so(newsroom):
+    page = report(ExportFilters(claim_ids=(newsroom.claims.pending.pk,), status=("approved",)))
+    assert page.find_all("article") == []
+    assert "No claims match these filters." in page.find("main").text()
+    assert all(count == 0 for _, count, _ in chart(page).values())
+
+
+def test_a_claim_occurring_twice_in_a_document_is_marked_twice_and_listed_once(db, editor, reviewer):
+    sentence = "Rain fell for 40 days."
+    text = f"{sentence} Then it stopped. {sentence}"
+    second = text.rindex(sentence)
+    spans = [workflow.Sentence(0, len(sentence), sentence), workflow.Sentence(second, second + len(sentence), sentence)]
+    document = workflow.document_load(document=workflow.DocumentInput(text=text, title="Rain", sentences=spans)).document
+    claim = Claim.objects.get()
+    workflow.claim_assign(claim_id=claim.pk, actor=editor)
+    workflow.claim_set_verdict(claim_id=claim.pk, actor=editor, verdict="unverified", note="No gauge records.")
+    workflow.claim_submit(claim_id=claim.pk, actor=editor)
+    workflow.claim_approve(claim_id=claim.pk, actor=reviewer)
+    page = report()
+    assert [m.text() for m in page.find_all("mark", **{"class": "v-unverified"})] == [sentence, sentence]
+    assert len(page.find("ol").find_all("li", id=f"claim-{document.pk}-{claim.pk}")) == 1
+    ids = [element.attrs["id"] for element in page.iter() if "id" in element.attrs]
+    assert len(ids) == len(set(ids))
