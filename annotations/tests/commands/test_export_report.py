@@ -69,8 +69,8 @@ def test_each_format_is_written_to_standard_output(newsroom, capsysbinary, name)
 
 
 def test_the_filters_reach_the_export(newsroom, capsysbinary):
-    docs = newsroom.docs
-    run("--format", "jsonl", "--status", "approved,returned", "--verdict", "disputed", "--document", f"{docs.digest.pk}")
+    digest = str(newsroom.docs.digest.pk)
+    run("--format", "jsonl", "--status", "approved,returned", "--verdict", "disputed", "--document", digest)
     assert claim_ids("jsonl", capsysbinary.readouterr().out) == sorted(
         [newsroom.claims.returned.pk, newsroom.claims.disputed.pk]
     )

@@ -16,7 +16,6 @@ HEADER = [
     "id", "text", "document_titles", "document_urls", "status", "verdict", "note", "evidence", "evidence_stances",
     "editor", "reviewer", "approved_at",
 ]  # fmt: skip
-TEXT_COLUMNS = ["text", "document_titles", "document_urls", "note", "evidence", "evidence_stances", "editor", "reviewer"]
 
 
 def rows_by_id(filters=None) -> dict[int, dict]:

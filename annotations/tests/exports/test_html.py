@@ -139,10 +139,8 @@ def test_the_header_shows_the_report_date_the_filters_and_the_total(newsroom):
     assert page.find("title").text() in {f"Fact-check report, {day}" for day in dates}
     meta = page.find("header").first("p", **{"class": "meta"}).text()
     stamps = {f"{before:%Y-%m-%d %H:%M}", f"{after:%Y-%m-%d %H:%M}"}
-    assert meta in {
-        f"Generated {stamp} UTC. Claims: status approved; verdict disputed; document {newsroom.docs.report.pk}. 1 claim."
-        for stamp in stamps
-    }
+    described = f"status approved; verdict disputed; document {newsroom.docs.report.pk}"
+    assert meta in {f"Generated {stamp} UTC. Claims: {described}. 1 claim." for stamp in stamps}
 
 
 def test_corrections_are_shown_under_their_claim(newsroom):
@@ -180,7 +178,8 @@ def test_a_claim_occurring_twice_in_a_document_is_marked_twice_and_listed_once(d
     text = f"{sentence} Then it stopped. {sentence}"
     second = text.rindex(sentence)
     spans = [workflow.Sentence(0, len(sentence), sentence), workflow.Sentence(second, second + len(sentence), sentence)]
-    document = workflow.document_load(document=workflow.DocumentInput(text=text, title="Rain", sentences=spans)).document
+    loaded = workflow.document_load(document=workflow.DocumentInput(text=text, title="Rain", sentences=spans))
+    document = loaded.document
     claim = Claim.objects.get()
     workflow.claim_assign(claim_id=claim.pk, actor=editor)
     workflow.claim_set_verdict(claim_id=claim.pk, actor=editor, verdict="unverified", note="No gauge records.")

@@ -38,7 +38,9 @@ def test_the_header_gives_the_format_the_time_and_the_filters(newsroom):
         "since": "2025-01-01T00:00:00+00:00",
         "claims": [],
     }
-    assert export["filters_described"] == "status approved or in review; verdict verified; changed since 2025-01-01 00:00 UTC"
+    assert export["filters_described"] == (
+        "status approved or in review; verdict verified; changed since 2025-01-01 00:00 UTC"
+    )
 
 
 def test_without_filters_the_header_says_any_and_every_claim_is_there(newsroom):
@@ -136,7 +138,8 @@ def test_a_corrected_claim_lists_its_correction_and_keeps_its_first_publication_
     assert utc(record["corrections"][0]["date"]) == correction.created_at
     assert utc(record["published_at"]) == FIRST_APPROVAL
     assert utc(record["approved_at"]) == claim.approved_at > FIRST_APPROVAL
-    assert (record["verdict"], record["published_verdict"], record["approved_by"]) == ("disputed", "disputed", "reviewer2")
+    assert (record["verdict"], record["published_verdict"]) == ("disputed", "disputed")
+    assert record["approved_by"] == "reviewer2"
 
 
 def test_a_pending_claim_has_empty_values_not_missing_ones(newsroom):
