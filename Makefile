@@ -36,6 +36,7 @@ bench: venv ## Run the benchmarks on throwaway PostgreSQL databases (see docs/PE
 	DATABASE_URL=$(BENCH_PG)/factcheck_bench $(PY) bench/load_bench.py --claims 100000
 	DATABASE_URL=$(BENCH_PG)/factcheck_admin_bench $(PY) bench/admin_bench.py --claims 100000
 	DATABASE_URL=$(BENCH_PG)/factcheck_api_bench $(PY) bench/api_bench.py --claims 100000
+	DATABASE_URL=$(BENCH_PG)/factcheck_export_bench $(PY) bench/export_bench.py --claims 1000000
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

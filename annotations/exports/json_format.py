@@ -24,7 +24,7 @@ def stream_jsonl(
 ) -> Iterator[bytes]:
     """Yield one JSON object per claim, a line each."""
     for records in claim_batches(filters.claims(), history=history):
-        yield b"".join([orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE) for record in records])
+        yield b"".join(orjson.dumps(record) + b"\n" for record in records)
         if progress:
             progress(len(records))
 
