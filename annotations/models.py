@@ -231,21 +231,49 @@ class Evidence(models.Model):
         return self.title or self.url or f"Passage of document {self.document_id}"
 
 
-class ReviewEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows are only ever inserted: updates, deletes and upserts raise the model's refusals."""
+
     def update(self, **kwargs):
-        raise PermissionError("Review history is append-only: events cannot be updated.")
+        raise PermissionError(self.model.REFUSE_CHANGE)
 
     def delete(self):
-        raise PermissionError("Review history is append-only: events cannot be deleted.")
+        raise PermissionError(self.model.REFUSE_DELETE)
 
     def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
         if update_conflicts:
-            raise PermissionError("Review history is append-only: events cannot be overwritten.")
+            raise PermissionError(self.model.REFUSE_OVERWRITE)
         return super().bulk_create(objs, *args, **kwargs)
 
 
-class ReviewEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row written once and never changed or deleted, one at a time or in bulk."""
+
+    REFUSE_CHANGE = REFUSE_DELETE = REFUSE_OVERWRITE = "This record cannot be changed."
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        # Related lookups use the append-only manager too, not a plain one that could update.
+        base_manager_name = "objects"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError(self.REFUSE_CHANGE)
+        # Never an UPDATE, even when a primary key is given: an existing id makes the insert fail.
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(self.REFUSE_DELETE)
+
+
+class ReviewEvent(AppendOnlyModel):
     Action = Action
+    REFUSE_CHANGE = "Review history is append-only: events cannot be updated."
+    REFUSE_DELETE = "Review history is append-only: events cannot be deleted."
+    REFUSE_OVERWRITE = "Review history is append-only: events cannot be overwritten."
 
     claim = models.ForeignKey(
         Claim,
@@ -271,12 +299,9 @@ class ReviewEvent(models.Model):
     claim_version = models.PositiveIntegerField(help_text="The claim's version after the event.")
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = ReviewEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["claim_id", "id"]
-        # Related lookups use the append-only manager too, not a plain one that could update.
-        base_manager_name = "objects"
+        base_manager_name = "objects"  # the append-only one (see AppendOnlyModel)
         constraints = [
             models.CheckConstraint(
                 condition=Q(action__in=Action.values), name="event_action_valid"
@@ -291,27 +316,12 @@ class ReviewEvent(models.Model):
     def __str__(self):
         return f"{self.get_action_display()} by {self.actor or 'loader'} at {self.created_at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("Review history is append-only: events cannot be updated.")
-        # Never an UPDATE, even when a primary key is given: an existing id makes the insert fail.
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Review history is append-only: events cannot be deleted.")
-
-
-class CorrectionQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Corrections are published: they cannot be changed.")
-
-    def delete(self):
-        raise PermissionError("Corrections are published: they cannot be deleted.")
-
-
-class Correction(models.Model):
+class Correction(AppendOnlyModel):
     """A public correction: an approved claim re-approved with a different verdict or note."""
+
+    REFUSE_CHANGE = REFUSE_OVERWRITE = "Corrections are published: they cannot be changed."
+    REFUSE_DELETE = "Corrections are published: they cannot be deleted."
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="corrections")
     event = models.OneToOneField(
@@ -325,11 +335,9 @@ class Correction(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = CorrectionQuerySet.as_manager()
-
     class Meta:
         ordering = ["claim_id", "id"]
-        base_manager_name = "objects"
+        base_manager_name = "objects"  # the append-only one (see AppendOnlyModel)
         constraints = [
             models.CheckConstraint(condition=~Q(note=""), name="correction_has_note"),
             models.CheckConstraint(
@@ -340,12 +348,3 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"Correction of claim {self.claim_id} on {self.created_at:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("Corrections are published: they cannot be changed.")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Corrections are published: they cannot be deleted.")

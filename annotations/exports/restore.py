@@ -424,31 +424,24 @@ class _Record:
         return value
 
     def moment(self, key: str, *, null: bool = False) -> datetime.datetime | None:
-        value = self._value(key, null)
-        if value is None:
-            return None
-        parsed = None
-        if isinstance(value, str):
-            try:
-                parsed = parse_datetime(value)
-            except ValueError:
-                parsed = None
-        if parsed is None or parsed.tzinfo is None:
-            raise self._expected(key, "a date-time with its time zone (ISO 8601)", value)
+        parsed = self._parsed(key, null, parse_datetime, "a date-time with its time zone (ISO 8601)")
+        if parsed is not None and parsed.tzinfo is None:
+            raise self._expected(key, "a date-time with its time zone (ISO 8601)", self._value(key, null))
         return parsed
 
     def day(self, key: str, *, null: bool = False) -> datetime.date | None:
+        return self._parsed(key, null, parse_date, "a date (YYYY-MM-DD)")
+
+    def _parsed(self, key: str, null: bool, parse, expected: str):
         value = self._value(key, null)
         if value is None:
             return None
-        parsed = None
-        if isinstance(value, str):
-            try:
-                parsed = parse_date(value)
-            except ValueError:
-                parsed = None
+        try:
+            parsed = parse(value) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
         if parsed is None:
-            raise self._expected(key, "a date (YYYY-MM-DD)", value)
+            raise self._expected(key, expected, value)
         return parsed
 
     def mapping(self, key: str) -> dict:
