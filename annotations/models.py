@@ -112,6 +112,12 @@ class Claim(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, help_text="When it was first approved.")
     published_verdict = models.CharField(max_length=20, choices=Verdict.choices, blank=True, default="")
     published_note = models.TextField(blank=True)
+    # Check-worthiness signals, computed from the text when the claim is first loaded.
+    has_number = models.BooleanField(default=False, help_text="States a number: a count, a toll, a date.")
+    has_quote = models.BooleanField(default=False, help_text="Contains a quotation.")
+    speaker = models.CharField(
+        max_length=200, blank=True, help_text="Who the claim is attributed to (\"the Cuban government\"), if anyone."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -229,6 +235,51 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.title or self.url or f"Passage of document {self.document_id}"
+
+
+class Suggestion(models.Model):
+    """A passage of another document that may state the same fact as a claim: evidence to consider.
+
+    Derived data: computed when documents load and recomputed when new ones arrive. Attaching one
+    makes an Evidence item through the workflow; the suggestion itself is never history.
+    """
+
+    Stance = Stance
+
+    claim = models.ForeignKey(
+        Claim,
+        on_delete=models.CASCADE,
+        related_name="suggestions",
+        db_index=False,  # suggestion_claim_idx (claim, score) serves it
+    )
+    document = models.ForeignKey(SourceDocument, on_delete=models.CASCADE, related_name="+")
+    start = models.PositiveIntegerField(help_text="Offset of the passage's first character in the document.")
+    end = models.PositiveIntegerField(help_text="Offset just past the passage's last character.")
+    passage_claim = models.ForeignKey(
+        Claim,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The claim the passage states, when it is one.",
+    )
+    score = models.FloatField(help_text="Similarity from 0 to 1: higher is closer.")
+    stance = models.CharField(max_length=10, choices=Stance.choices, help_text="The suggested stance.")
+    reason = models.CharField(max_length=300, blank=True, help_text="Why this stance: what differs.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["claim_id", "-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "document", "start", "end"], name="suggestion_unique"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="suggestion_span_valid"),
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=1), name="suggestion_score_range"),
+            models.CheckConstraint(condition=Q(stance__in=Stance.values), name="suggestion_stance_valid"),
+        ]
+        indexes = [models.Index(fields=["claim", "-score"], name="suggestion_claim_idx")]
+
+    def __str__(self):
+        return f"Claim {self.claim_id} ~ {self.document_id}[{self.start}:{self.end}] ({self.score:.2f})"
 
 
 class AppendOnlyQuerySet(models.QuerySet):
