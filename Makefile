@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup venv browser bench clean
+.PHONY: run test serve setup venv browser bench clean
 
 run: setup ## Set up, create the demo accounts and serve the admin at http://127.0.0.1:8000/admin/
 	FACTCHECK_DEMO=1 $(PY) manage.py create_demo_accounts
@@ -14,6 +14,14 @@ run: setup ## Set up, create the demo accounts and serve the admin at http://127
 
 test: setup browser ## Set up, then run the whole test suite
 	$(PY) -m pytest
+
+# Production: DEBUG off, settings from the environment (DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
+# DATABASE_URL, ...), static files by whitenoise. It migrates nothing: that is an upgrade step
+# (README, "Deploying"), run once, not by each instance.
+serve: venv ## Serve with gunicorn in production mode (factcheck/gunicorn.conf.py); see README "Deploying"
+	DJANGO_DEBUG=0 $(PY) manage.py check --deploy
+	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=0 exec $(VENV)/bin/gunicorn --config factcheck/gunicorn.conf.py
 
 setup: venv ## Migrate the database, load the roles and the seed articles
 	$(PY) manage.py migrate --noinput
@@ -37,6 +45,7 @@ bench: venv ## Run the benchmarks on throwaway PostgreSQL databases (see docs/PE
 	DATABASE_URL=$(BENCH_PG)/factcheck_admin_bench $(PY) bench/admin_bench.py --claims 100000
 	DATABASE_URL=$(BENCH_PG)/factcheck_api_bench $(PY) bench/api_bench.py --claims 100000
 	DATABASE_URL=$(BENCH_PG)/factcheck_export_bench $(PY) bench/export_bench.py --claims 1000000
+	DATABASE_URL=$(BENCH_PG)/factcheck_corroboration_bench $(PY) bench/corroboration_bench.py --documents 10000
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

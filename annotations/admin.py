@@ -6,7 +6,7 @@ and every refusal comes back as the workflow's message. Read paths come from ``s
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from . import exports, forms, roles, selectors, workflow
+from . import corroboration, exports, forms, roles, selectors, workflow
 from .models import Action, Claim, ClaimStatus, ReviewEvent, SourceDocument
 from .pagination import FirstGroupPaginator
 
@@ -131,14 +131,76 @@ class DocumentFilter(admin.SimpleListFilter):
         return queryset
 
 
+class YesNoFilter(admin.SimpleListFilter):
+    """Claims that meet ``condition`` (yes) or do not (no)."""
+
+    condition: Q
+    labels = ("Yes", "No")
+
+    def lookups(self, request, model_admin):
+        return list(zip(("yes", "no"), self.labels))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(self.condition)
+        if self.value() == "no":
+            return queryset.exclude(self.condition)
+        return queryset
+
+
+class AttributedFilter(YesNoFilter):
+    title = "attributed"
+    parameter_name = "attributed"
+    condition = ~Q(speaker="")
+    labels = ("To a speaker", "To nobody named")
+
+
+class HasNumberFilter(YesNoFilter):
+    title = "states a number"
+    parameter_name = "has_number"
+    condition = Q(has_number=True)
+
+
+class HasQuoteFilter(YesNoFilter):
+    title = "quotes someone"
+    parameter_name = "has_quote"
+    condition = Q(has_quote=True)
+
+
+# Check-worthiness signals, sorted by: neither, a quote, a number, both.
+SIGNALS_ORDER = Case(
+    When(has_number=True, has_quote=True, then=Value(3)),
+    When(has_number=True, then=Value(2)),
+    When(has_quote=True, then=Value(1)),
+    default=Value(0),
+    output_field=IntegerField(),
+)
+
+
+def signal_markers(claim):
+    """Return the small markers for a claim's number and quotation, each explained on hover."""
+    markers = []
+    if claim.has_number:
+        markers.append(("#", "States a number"))
+    if claim.has_quote:
+        markers.append(("“”", "Contains a quotation"))
+    return format_html_join(" ", '<span class="fc-signal" title="{1}">{0}</span>', markers)
+
+
 # --- Claims -------------------------------------------------------------------------------------
 
 
 @admin.register(Claim)
 class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("short_text", "documents", "status_badge", "verdict_badge", "assignee", "evidence", "last_change", "version_seen")
+    list_display = (
+        "short_text", "speaker_name", "signals", "documents", "status_badge", "verdict_badge", "assignee", "evidence",
+        "last_change", "version_seen",
+    )  # fmt: skip
     list_display_links = ("short_text",)
-    list_filter = (AwaitingMyReviewFilter, AssigneeFilter, "status", "verdict", DocumentFilter)
+    list_filter = (
+        AwaitingMyReviewFilter, AssigneeFilter, "status", "verdict", AttributedFilter, HasNumberFilter, HasQuoteFilter,
+        DocumentFilter,
+    )  # fmt: skip
     search_fields = ("text",)
     list_per_page = 50
     # The filtered count is computed once; the unfiltered one is not needed.
@@ -184,6 +246,14 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="claim", ordering="text")
     def short_text(self, claim):
         return format_html('<span title="{}">{}</span>', claim.text, Truncator(claim.text).chars(110))
+
+    @admin.display(description="said by", ordering="speaker", empty_value="—")
+    def speaker_name(self, claim):
+        return claim.speaker or None
+
+    @admin.display(description="signals", ordering=SIGNALS_ORDER)
+    def signals(self, claim):
+        return signal_markers(claim)
 
     @admin.display(description="document(s)")
     def documents(self, claim):
@@ -354,6 +424,9 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 document_id=d["document"].pk if d["document"] else None, start=d["start"], end=d["end"],
                 title=d["title"], excerpt=d["excerpt"], expected_version=d["version"]), "Evidence added."),
             "remove_evidence": (forms.RemoveEvidenceForm, lambda d: workflow.evidence_remove(claim_id=claim.pk, evidence_id=d["evidence_id"], actor=user, expected_version=d["version"]), "Evidence removed."),
+            "attach_suggestion": (forms.AttachSuggestionForm, lambda d: workflow.suggestion_attach(
+                claim_id=claim.pk, suggestion_id=d["suggestion_id"], actor=user, expected_version=d["version"]),
+                "Suggested passage attached as evidence."),
             "submit": (forms.VersionedForm, lambda d: workflow.claim_submit(claim_id=claim.pk, actor=user, expected_version=d["version"]), "Submitted for review."),
             "approve": (forms.ApproveForm, lambda d: workflow.claim_approve(
                 claim_id=claim.pk, actor=user, comment=d["comment"], correction=d["correction"],
@@ -383,6 +456,13 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         messages.success(request, done)
         return None
 
+    def _suggestions(self, claim):
+        """Return the claim's suggested passages, each with its text cut into shared and other words."""
+        suggestions = list(selectors.claim_suggestions(claim.pk))
+        for suggestion in suggestions:
+            suggestion.segments = corroboration.highlighted(claim.text, suggestion.passage)
+        return suggestions
+
     def _render_claim(self, request, claim, bound, status):
         user = request.user
         allowed = workflow.allowed_actions(claim, user)
@@ -404,6 +484,7 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             "Action": Action,
             "in_context": selectors.claim_in_context(claim),
             "evidence": selectors.claim_evidence(claim),
+            "suggestions": self._suggestions(claim),
             "corrections": claim.corrections.select_related("approved_by").order_by("id"),
             "history": selectors.claim_history(claim),
             "verdict_form": verdict_form,

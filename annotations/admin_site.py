@@ -1,8 +1,32 @@
 """The admin site: its index shows the claim counts and the user's own queue."""
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 from . import roles, selectors
+
+
+class RoleAuthenticationForm(AdminAuthenticationForm):
+    """The admin's sign-in form: it lets in whom ``has_permission`` lets in, not staff only."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": (
+            "Please enter the correct %(username)s and password of an account with a fact-check role. "
+            "Note that both fields may be case-sensitive."
+        ),
+    }
+
+    def confirm_login_allowed(self, user):
+        AuthenticationForm.confirm_login_allowed(self, user)  # refuses inactive users
+        if not (user.is_staff or roles.has_role(user)):
+            raise ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
 
 
 class FactcheckAdminSite(admin.AdminSite):
@@ -10,6 +34,7 @@ class FactcheckAdminSite(admin.AdminSite):
     site_title = "factcheck"
     index_title = "Fact-check workspace"
     index_template = "admin/factcheck_index.html"
+    login_form = RoleAuthenticationForm
     # The claim list needs the width more than a second copy of the app menu.
     enable_nav_sidebar = False
 

@@ -42,6 +42,10 @@ class RemoveEvidenceForm(VersionedForm):
     evidence_id = forms.IntegerField(min_value=1)
 
 
+class AttachSuggestionForm(VersionedForm):
+    suggestion_id = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
 class CommentForm(VersionedForm):
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}))
 

@@ -282,6 +282,37 @@ class Suggestion(models.Model):
         return f"Claim {self.claim_id} ~ {self.document_id}[{self.start}:{self.end}] ({self.score:.2f})"
 
 
+class TermCount(models.Model):
+    """How many claims hold a term: the document frequencies of corroboration's TF-IDF.
+
+    Derived data, kept by ``annotations.corroboration`` as claims load. ``term`` is the term's
+    hashed feature number; the row numbered ``ALL_CLAIMS`` counts the claims indexed.
+    """
+
+    ALL_CLAIMS = -1
+
+    term = models.IntegerField(primary_key=True)
+    claims = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"term {self.term}: {self.claims} claims"
+
+
+class TermPosting(models.Model):
+    """A claim holding a rare term: the inverted index that finds a claim's candidate passages.
+
+    Derived data. Only terms held by few claims are indexed (``corroboration.INDEX_MAX_CLAIMS``):
+    a common term cannot tell candidates apart, and leaving it out keeps every lookup short.
+    """
+
+    pk = models.CompositePrimaryKey("term", "claim")
+    term = models.IntegerField()
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    def __str__(self):
+        return f"term {self.term} in claim {self.claim_id}"
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     """Rows are only ever inserted: updates, deletes and upserts raise the model's refusals."""
 
@@ -349,6 +380,11 @@ class ReviewEvent(AppendOnlyModel):
     details = models.JSONField(default=dict, blank=True)
     claim_version = models.PositiveIntegerField(help_text="The claim's version after the event.")
     created_at = models.DateTimeField(default=timezone.now)
+    hash = models.CharField(
+        max_length=64,
+        editable=False,
+        help_text="SHA-256 of the event chained to the claim's previous event (annotations.history).",
+    )
 
     class Meta:
         ordering = ["claim_id", "id"]

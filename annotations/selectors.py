@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Substr
 from django.utils.text import smart_split, unescape_string_literal
 
 from . import roles, workflow
-from .models import Action, Claim, ClaimOccurrence, ClaimStatus, Evidence, ReviewEvent, SourceDocument, Verdict
+from .models import (
+    Action,
+    Claim,
+    ClaimOccurrence,
+    ClaimStatus,
+    Evidence,
+    ReviewEvent,
+    SourceDocument,
+    Suggestion,
+    Verdict,
+)
 
 # The statuses in which the assignee still has work to do: those where they may edit the verdict.
 OPEN_STATUSES = tuple(workflow.TRANSITIONS[Action.VERDICT_SET])
@@ -57,7 +68,8 @@ def search_claims(queryset, query: str):
 def claim_rows():
     """Return claims with what an API list row shows, and nothing more."""
     return Claim.objects.select_related("assignee").only(
-        "text", "status", "verdict", "version", "created_at", "updated_at", "assignee__username"
+        "text", "status", "verdict", "version", "has_number", "has_quote", "speaker", "created_at", "updated_at",
+        "assignee__username",
     )
 
 
@@ -69,7 +81,8 @@ def claim_detail():
     return (
         Claim.objects.select_related("assignee", "submitted_by", "approved_by")
         .only(
-            "text", "status", "verdict", "note", "version", "created_at", "updated_at",
+            "text", "status", "verdict", "note", "version", "has_number", "has_quote", "speaker",
+            "created_at", "updated_at",
             "approved_at", "published_at", "published_verdict", "published_note",
             "assignee__username", "submitted_by__username", "approved_by__username",
         )
@@ -146,6 +159,30 @@ def claim_history(claim):
 
 def claim_evidence(claim):
     return Evidence.objects.filter(claim=claim).select_related("document", "added_by").order_by("id")
+
+
+def claim_suggestions(claim_id):
+    """Return the claim's suggested passages, closest first, in one query.
+
+    Each has its document's title, the passage's text (cut from the document in the database, so
+    that no whole article is read) and the id of the evidence it is attached as, if it is.
+    """
+    attached = Evidence.objects.filter(
+        claim_id=OuterRef("claim_id"), document_id=OuterRef("document_id"), start=OuterRef("start"), end=OuterRef("end")
+    ).values("id")[:1]
+    return (
+        Suggestion.objects.filter(claim_id=claim_id)
+        .select_related("document")
+        .only(
+            "claim_id", "document__title", "start", "end", "passage_claim_id", "score", "stance", "reason",
+            "created_at",
+        )  # fmt: skip
+        .annotate(
+            passage=Substr("document__text", F("start") + 1, F("end") - F("start")),
+            attached_as=Subquery(attached),
+        )
+        .order_by("-score", "id")
+    )
 
 
 @dataclass

@@ -22,7 +22,8 @@ from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import bulk, roles
+from . import bulk, history, roles
+from .ingest.signals import claim_signals
 from .models import (
     Action,
     Claim,
@@ -33,6 +34,7 @@ from .models import (
     ReviewEvent,
     SourceDocument,
     Stance,
+    Suggestion,
     Verdict,
 )
 
@@ -71,10 +73,18 @@ class Conflict(WorkflowError):
     code = "conflict"
 
 
+class AlreadyDone(WorkflowError):
+    """The change asked for is already made (a suggested passage already attached)."""
+
+    code = "already_done"
+
+
 # --- Messages -----------------------------------------------------------------------------------
 
 MSG_CLAIM_NOT_FOUND = "Claim {id} does not exist."
 MSG_EVIDENCE_NOT_FOUND = "Evidence {id} does not exist on this claim."
+MSG_SUGGESTION_NOT_FOUND = "Suggestion {id} does not exist on this claim."
+MSG_SUGGESTION_ATTACHED = "This passage is already attached to the claim as evidence (item {evidence})."
 MSG_DOCUMENT_NOT_FOUND = "Document {id} does not exist."
 MSG_USER_NOT_FOUND = "User {id} does not exist."
 MSG_STALE = (
@@ -260,18 +270,21 @@ def _apply(
         changed += ["version", "updated_at"]
     if changed:
         claim.save(update_fields=sorted(set(changed)))
-    return ReviewEvent.objects.create(
-        claim=claim,
-        actor=actor,
-        action=action,
-        status_before=status_before,
-        status_after=claim.status,
-        verdict_before=verdict_before,
-        verdict_after=claim.verdict,
-        comment=comment,
-        details=details or {},
-        claim_version=claim.version,
-    )
+    event = {
+        "action": action,
+        "actor_id": getattr(actor, "pk", None),
+        "status_before": status_before,
+        "status_after": claim.status,
+        "verdict_before": verdict_before,
+        "verdict_after": claim.verdict,
+        "comment": comment,
+        "details": details or {},
+        "claim_version": claim.version,
+        "created_at": timezone.now(),
+    }
+    # The claim is locked: no other event of it can come between the one read here and this one.
+    previous = ReviewEvent.objects.filter(claim_id=claim.pk).order_by("-id").values_list("hash", flat=True).first()
+    return ReviewEvent.objects.create(claim=claim, hash=history.event_hash(previous or claim.text_hash, event), **event)
 
 
 def _user(user_id):
@@ -372,8 +385,12 @@ def evidence_add(
     title: str = "",
     excerpt: str = "",
     expected_version: int | None = None,
+    suggestion: dict | None = None,
 ) -> Evidence:
-    """Attach a web source and/or a passage of another loaded document to the claim."""
+    """Attach a web source and/or a passage of another loaded document to the claim.
+
+    ``suggestion`` describes the corroboration suggestion the passage comes from, for the history.
+    """
     claim = _lock_claim(claim_id, expected_version)
     _require_assignee(claim, actor, "add evidence")
     _next_status(claim, Action.EVIDENCE_ADDED)  # refuse frozen claims before validating input
@@ -419,8 +436,51 @@ def evidence_add(
         stance=stance,
         added_by=actor,
     )
-    _apply(claim, actor=actor, action=Action.EVIDENCE_ADDED, details=_evidence_snapshot(evidence))
+    details = _evidence_snapshot(evidence)
+    if suggestion:
+        details["suggestion"] = suggestion
+    _apply(claim, actor=actor, action=Action.EVIDENCE_ADDED, details=details)
     return evidence
+
+
+@transaction.atomic
+def suggestion_attach(
+    *, claim_id: int, suggestion_id: int, actor, stance: str | None = None, expected_version: int | None = None
+) -> Evidence:
+    """Attach a suggested passage as evidence, with its suggested stance unless ``stance`` is given.
+
+    The same rules as ``evidence_add``, which writes the evidence and its history event; a passage
+    already attached to the claim is refused.
+    """
+    claim = _lock_claim(claim_id, expected_version)
+    _require_assignee(claim, actor, "add evidence")
+    _next_status(claim, Action.EVIDENCE_ADDED)
+    try:
+        suggestion = (
+            Suggestion.objects.select_related("document").only("document__title", "start", "end", "stance", "score")
+            .filter(pk=suggestion_id, claim_id=claim.pk).first()
+        )  # fmt: skip
+    except (ValueError, TypeError):
+        suggestion = None
+    if suggestion is None:
+        raise NotFound(MSG_SUGGESTION_NOT_FOUND.format(id=suggestion_id))
+    attached = (
+        Evidence.objects.filter(
+            claim_id=claim.pk, document_id=suggestion.document_id, start=suggestion.start, end=suggestion.end
+        ).values_list("id", flat=True).first()
+    )  # fmt: skip
+    if attached is not None:
+        raise AlreadyDone(MSG_SUGGESTION_ATTACHED.format(evidence=attached))
+    return evidence_add(
+        claim_id=claim.pk,
+        actor=actor,
+        stance=stance or suggestion.stance,
+        document_id=suggestion.document_id,
+        start=suggestion.start,
+        end=suggestion.end,
+        title=suggestion.document.title[:500],
+        suggestion={"suggestion_id": suggestion.pk, "score": suggestion.score, "stance": suggestion.stance},
+    )
 
 
 @transaction.atomic
@@ -628,9 +688,14 @@ def document_load(*, document: DocumentInput, actor=None) -> LoadResult:
 _DOCUMENT_FIELDS = [
     "title", "publisher", "url", "published_on", "file_name", "text", "content_hash", "loaded_at",
 ]
+# Every column without a null: PostgreSQL's COPY leaves the others NULL, not at their default.
+_CLAIM_FIELDS = [
+    "text", "text_hash", "status", "verdict", "note", "published_verdict", "published_note", "version",
+    "has_number", "has_quote", "speaker", "created_at", "updated_at",
+]
 _EVENT_FIELDS = [
     "claim_id", "actor_id", "action", "status_before", "status_after", "verdict_before",
-    "verdict_after", "comment", "details", "claim_version", "created_at",
+    "verdict_after", "comment", "details", "claim_version", "created_at", "hash",
 ]
 
 
@@ -666,18 +731,20 @@ def documents_load(*, documents: list[DocumentInput], actor=None) -> list[LoadRe
     for content_hash, index in fresh.items():
         for sentence in documents[index].sentences:
             claim_text.setdefault(sentence.text_hash, sentence.text)
-    created = bulk.insert_rows(
-        Claim,
-        # Every column without a null: PostgreSQL's COPY leaves the others NULL, not at their default.
-        ["text", "text_hash", "status", "verdict", "note", "published_verdict", "published_note", "version",
-         "created_at", "updated_at"],
-        [(text, text_hash, ClaimStatus.PENDING, "", "", "", "", 1, now, now) for text_hash, text in claim_text.items()],
-        returning="text_hash",
-        skip_existing=True,
-    )
-    claim_ids = {text_hash: pk for pk, text_hash in created}
-    preexisting = [text_hash for text_hash in claim_text if text_hash not in claim_ids]
-    claim_ids.update(bulk.stored_values(Claim, "text_hash", preexisting))
+    # A known text is one more occurrence of its claim; a new one is stored with its signals.
+    claim_ids = bulk.stored_values(Claim, "text_hash", list(claim_text))
+    preexisting = list(claim_ids)
+    claim_rows = []
+    for text_hash, text in claim_text.items():
+        if text_hash not in claim_ids:
+            signals = claim_signals(text)
+            claim_rows.append((
+                text, text_hash, ClaimStatus.PENDING, "", "", "", "", 1,
+                signals.has_number, signals.has_quote, signals.speaker, now, now,
+            ))  # fmt: skip
+    # (A claim stored meanwhile by a concurrent load makes the insert fail on the unique constraint.)
+    created = bulk.insert_rows(Claim, _CLAIM_FIELDS, claim_rows, returning="text_hash")
+    claim_ids.update((text_hash, pk) for pk, text_hash in created)
 
     results: list[LoadResult] = []
     occurrence_rows, event_rows, claimed = [], [], set(preexisting)
@@ -698,9 +765,14 @@ def documents_load(*, documents: list[DocumentInput], actor=None) -> list[LoadRe
             claimed.add(text_hash)
             result.claims_new += 1
             result.new_claim_ids.append(claim_ids[text_hash])
+            event = {
+                "action": Action.CREATED, "actor_id": getattr(actor, "pk", None), "status_before": "",
+                "status_after": ClaimStatus.PENDING, "verdict_before": "", "verdict_after": "", "comment": "",
+                "details": details, "claim_version": 1, "created_at": now,
+            }  # fmt: skip
             event_rows.append((
-                claim_ids[text_hash], getattr(actor, "pk", None), Action.CREATED, "",
-                ClaimStatus.PENDING, "", "", "", details, 1, now,
+                claim_ids[text_hash], *(event[name] for name in _EVENT_FIELDS[1:-1]),
+                history.event_hash(text_hash, event),  # a claim's first event: no previous one
             ))  # fmt: skip
         results.append(result)
     bulk.insert_rows(ClaimOccurrence, ["claim_id", "document_id", "start", "end", "position"], occurrence_rows)
@@ -758,7 +830,10 @@ def claims_restore(*, backup: Backup) -> RestoreResult:
     refusal = restore_refusal()
     if refusal:
         raise WorkflowError(refusal)
+    for claim in backup.claims:
+        _restore_signals(claim)
     user_ids, created = _restore_users(backup.usernames)
+    _restore_chains(backup, user_ids)
     tables = [
         (SourceDocument, backup.documents),
         (Claim, backup.claims),
@@ -781,6 +856,26 @@ def claims_restore(*, backup: Backup) -> RestoreResult:
         events=len(backup.events),
         users_created=created,
     )
+
+
+def _restore_chains(backup: Backup, user_ids: dict[str, int]) -> None:
+    """Hash the restored history afresh: its actors' ids are this database's."""
+    text_hashes = {claim["id"]: claim["text_hash"] for claim in backup.claims}
+    previous: dict[int, str] = {}
+    for event in sorted(backup.events, key=lambda event: (event["claim"], event["id"])):
+        content = {**event, "actor_id": None if event["actor"] is None else user_ids[event["actor"]]}
+        event["hash"] = history.event_hash(previous.get(event["claim"], text_hashes[event["claim"]]), content)
+        previous[event["claim"]] = event["hash"]
+
+
+def _restore_signals(claim: dict) -> None:
+    """Give a backed-up claim the signals the loader computes, unless the backup carries them."""
+    # Backups made before the signals existed lack them; COPY would leave the columns NULL.
+    if not {"has_number", "has_quote", "speaker"} <= claim.keys():
+        signals = claim_signals(claim["text"])
+        claim.setdefault("has_number", signals.has_number)
+        claim.setdefault("has_quote", signals.has_quote)
+        claim.setdefault("speaker", signals.speaker)
 
 
 def _restore_users(usernames: set[str]) -> tuple[dict[str, int], list[str]]:
@@ -807,11 +902,12 @@ def _restore_rows(model, rows: list[dict], user_ids: dict[str, int]) -> None:
 
     if not rows:
         return
-    fields = [model._meta.get_field(name) for name in rows[0]]
+    names = list(rows[0])
+    fields = [model._meta.get_field(name) for name in names]
     users = [i for i, f in enumerate(fields) if f.is_relation and f.related_model is get_user_model()]
     values = []
     for row in rows:
-        value = list(row.values())
+        value = [row[name] for name in names]  # by name: keys added later may differ in order
         for i in users:
             value[i] = None if value[i] is None else user_ids[value[i]]
         values.append(tuple(value))

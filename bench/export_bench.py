@@ -104,8 +104,8 @@ DOCUMENT_COLUMNS = (
 )  # fmt: skip
 CLAIM_COLUMNS = (
     "id", "text", "text_hash", "status", "verdict", "note", "assignee_id", "submitted_by_id", "version",
-    "approved_by_id", "approved_at", "published_at", "published_verdict", "published_note", "created_at",
-    "updated_at",
+    "approved_by_id", "approved_at", "published_at", "published_verdict", "published_note", "speaker",
+    "has_number", "has_quote", "created_at", "updated_at",
 )  # fmt: skip
 OCCURRENCE_COLUMNS = ("claim_id", "document_id", "start", "end", "position")
 EVIDENCE_COLUMNS = (
@@ -113,7 +113,7 @@ EVIDENCE_COLUMNS = (
 )  # fmt: skip
 EVENT_COLUMNS = (
     "id", "claim_id", "actor_id", "action", "status_before", "status_after", "verdict_before", "verdict_after",
-    "comment", "details", "claim_version", "created_at",
+    "comment", "details", "claim_version", "created_at", "hash",
 )  # fmt: skip
 CORRECTION_COLUMNS = (
     "claim_id", "event_id", "old_verdict", "new_verdict", "old_note", "new_note", "note", "approved_by_id",
@@ -216,6 +216,9 @@ class Corpus:
         ))  # fmt: skip
 
     def _claim(self, chunk, claim_id: int, text: str, created_at, passages) -> None:
+        from annotations.history import event_hash
+        from annotations.ingest.signals import claim_signals
+
         rng = self.rng
         roll = rng.random()
         status = (
@@ -245,18 +248,25 @@ class Corpus:
                 old_verdict = rng.choice([v for v in VERDICTS if v != verdict])
                 event_id = self.next_event
                 self.next_event += 1
+                event = {
+                    "action": "approved", "actor_id": approved_by, "status_before": "in_review",
+                    "status_after": "approved", "verdict_before": old_verdict, "verdict_after": verdict, "comment": "",
+                    "details": {}, "claim_version": version, "created_at": approved_at,
+                }  # fmt: skip
                 chunk["events"].append((
                     event_id, claim_id, approved_by, "approved", "in_review", "approved", old_verdict, verdict,
-                    "", "{}", version, approved_at,
+                    "", "{}", version, approved_at, event_hash(hashlib.sha256(text.encode()).hexdigest(), event),
                 ))  # fmt: skip
                 chunk["corrections"].append((
                     claim_id, event_id, old_verdict, verdict, "", note,
                     f"We first rated this claim {old_verdict}; a later report changed the rating.", approved_by,
                     approved_at,
                 ))  # fmt: skip
+        signals = claim_signals(text)  # as the loader finds them
         chunk["claims"].append((
             claim_id, text, hashlib.sha256(text.encode()).hexdigest(), status, verdict, note, assignee, submitted_by,
-            version, approved_by, approved_at, published_at, published_verdict, published_note, created_at, updated_at,
+            version, approved_by, approved_at, published_at, published_verdict, published_note, signals.speaker,
+            signals.has_number, signals.has_quote, created_at, updated_at,
         ))  # fmt: skip
         if verdict:
             for _ in range(rng.choice((1, 1, 2, 2, 3))):

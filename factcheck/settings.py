@@ -15,13 +15,29 @@ production differs only by environment:
 - ``DJANGO_LOG_LEVEL``: the root log level (default ``WARNING``).
 - ``DJANGO_API_ANON_RATE`` / ``DJANGO_API_USER_RATE``: API throttles (default ``60/minute`` and
   ``6000/minute``).
+
+Production mode (``DJANGO_DEBUG=0``; ``make serve``) also reads, with safe defaults:
+
+- ``DJANGO_SECURE_SSL_REDIRECT``: redirect plain HTTP to HTTPS (default ``1``).
+- ``DJANGO_HSTS_SECONDS`` (default one year), ``DJANGO_HSTS_INCLUDE_SUBDOMAINS``, ``DJANGO_HSTS_PRELOAD``
+  (default ``1`` both).
+- ``DJANGO_PROXY_COUNT``: how many reverse proxies stand in front of the app (default ``0``). From 1
+  up, the scheme comes from ``X-Forwarded-Proto`` and the client's address from ``X-Forwarded-For``
+  (for the sign-in lock-out): set it only when the app is reachable through those proxies alone.
+- ``DJANGO_CSRF_TRUSTED_ORIGINS``: comma-separated origins (``https://factcheck.example.org``) when
+  the proxy does not pass the original ``Host``.
+- ``DJANGO_STATIC_ROOT``: where ``collectstatic`` gathers the static files (default ``staticfiles/``).
+- ``DJANGO_LOGIN_FAILURE_LIMIT`` (default ``5``) and ``DJANGO_LOGIN_COOLOFF_MINUTES`` (default
+  ``15``): failed sign-ins per username and address before a lock-out, and how long it lasts.
 """
 
 import os
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,7 +55,9 @@ DEMO_MODE = env_bool("FACTCHECK_DEMO", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+        # One line and a non-zero exit, not a traceback: manage.py, gunicorn (which loads the app
+        # before forking) and make serve all stop here.
+        sys.exit("factcheck: DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (production mode).")
     SECRET_KEY = "insecure-development-key-only-for-local-use"
 
 ALLOWED_HOSTS = [
@@ -60,17 +78,23 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "annotations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "factcheck.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lock-out flagged during sign-in into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -115,9 +139,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every password set through Django (createsuperuser, changepassword, the admin's forms, the demo
+# accounts' chosen password) must pass these.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -128,7 +154,80 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+# In production whitenoise serves what `collectstatic` gathered (make serve runs it), compressed and
+# with content hashes in the names so that browsers may cache them for good.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+# Fixed here, not left to whitenoise reading DEBUG later: the test runner turns DEBUG off, and the
+# development server and the tests have no collected files, only the apps' own.
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Security -----------------------------------------------------------------------------------
+# Django's defaults already send X-Frame-Options: DENY, X-Content-Type-Options: nosniff,
+# Referrer-Policy: same-origin and Cross-Origin-Opener-Policy: same-origin; they are named here so
+# that `check --deploy` (tested) and a reader see them. The rest is on in production mode only.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip() for origin in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if origin.strip()
+]
+
+# Reverse proxies in front of the app (0: none). They must overwrite X-Forwarded-Proto and append to
+# X-Forwarded-For, and the app must be unreachable except through them: both headers are trusted.
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+if PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp) on every page: scripts only from this site's own files (the
+# admin has no inline script; the API docs load their set-up script from a URL of their own).
+# Inline styles stay allowed: the workspace colours its badges with style attributes, and a style
+# can neither run code nor send data anywhere that img-src and connect-src do not allow.
+# Downloaded HTML (the report) gets a stricter policy still: factcheck/security.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Failed sign-ins (the admin's login form and the API's token endpoint) are counted per username and
+# client address, in the database (shared by every gunicorn instance); past the limit that pair is
+# locked out until the cool-off time passes without another attempt, or until `manage.py axes_reset`.
+# A successful sign-in clears the count. Other users, and the same user elsewhere, are unaffected.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "factcheck.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "factcheck.security.lockout_response"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -157,6 +256,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No badge fetched from validator.swagger.io: the docs page talks to this site only.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # One name for the verdict choices, whichever field holds them (verdict, published and corrected).
     "ENUM_NAME_OVERRIDES": {"VerdictEnum": "annotations.models.Verdict"},
     "POSTPROCESSING_HOOKS": [

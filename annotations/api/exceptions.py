@@ -12,6 +12,7 @@ STATUS_BY_CODE = {
     workflow.InvalidTransition.code: status.HTTP_409_CONFLICT,
     workflow.InvalidInput.code: status.HTTP_400_BAD_REQUEST,
     workflow.Conflict.code: status.HTTP_409_CONFLICT,
+    workflow.AlreadyDone.code: status.HTTP_409_CONFLICT,
 }
 
 

@@ -13,7 +13,7 @@ DESCRIPTIONS = {
     "403": "Authenticated, but without the role, or not allowed this action.",
     "404": "No such object.",
     "405": "Method not allowed.",
-    "409": "Refused by the workflow (this status does not allow it), or a stale version field.",
+    "409": "Refused by the workflow (this status does not allow it, or it is already done), or a stale version field.",
     "412": "Stale If-Match: the claim changed since it was read.",
     "415": "Unsupported media type.",
     "429": "Too many requests.",

@@ -10,6 +10,7 @@ from annotations.models import (
     ReviewEvent,
     SourceDocument,
     Stance,
+    Suggestion,
     Verdict,
 )
 
@@ -59,12 +60,32 @@ class EvidenceSerializer(serializers.ModelSerializer):
         fields = ["id", "claim", "stance", "url", "document", "start", "end", "title", "excerpt", "added_by", "added_at"]
 
 
+class SuggestionSerializer(serializers.ModelSerializer):
+    """A passage of another document that may state the same fact as the claim."""
+
+    document_title = serializers.CharField(source="document.title", read_only=True)
+    passage = serializers.CharField(read_only=True, help_text="The passage's text, cut from the document.")
+    attached_as = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The evidence item the passage is attached as, if it is."
+    )
+
+    class Meta:
+        model = Suggestion
+        fields = [
+            "id", "document", "document_title", "start", "end", "passage", "passage_claim", "score", "stance",
+            "reason", "attached_as", "created_at",
+        ]
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Claim
-        fields = ["id", "text", "status", "verdict", "assignee", "version", "created_at", "updated_at"]
+        fields = [
+            "id", "text", "status", "verdict", "assignee", "version", "has_number", "has_quote", "speaker",
+            "created_at", "updated_at",
+        ]
 
 
 class CorrectionSerializer(serializers.ModelSerializer):
@@ -162,6 +183,12 @@ class EvidenceInput(VersionInput):
     end = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
     title = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
     excerpt = serializers.CharField(required=False, allow_blank=True, max_length=10_000, default="")
+
+
+class SuggestionAttachInput(VersionInput):
+    stance = serializers.ChoiceField(
+        choices=Stance.choices, required=False, help_text="The evidence's stance; default: the suggested one."
+    )
 
 
 class ErrorSerializer(serializers.Serializer):

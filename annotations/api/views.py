@@ -5,17 +5,21 @@ ETag, or a bare version number) or a ``version`` field. A stale ``If-Match`` get
 ``version`` 409; either way nothing changes.
 """
 
+import json
 import re
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -51,7 +55,78 @@ def expected_version(request, data, claim_id: int) -> tuple[int | None, bool]:
     return data.get("version"), False
 
 
-class ClaimCursorPagination(CursorPagination):
+class KeysetCursorPagination(CursorPagination):
+    """Cursor pages positioned on every ordering field (the id last), not only on the first.
+
+    DRF's cursor keeps the first field's value and steps over the rows that tie on it with an
+    offset, capped at 1,000: ordered by a yes/no signal, half the table ties, and past 1,000 rows
+    the pages repeat. Here a cursor holds the last row's value of each ordering field, and the next
+    page is the rows after it in that order: ties cost nothing, and no page skips or repeats a row.
+    The ordering must end with the id (``StableOrderingFilter`` sees to it).
+    """
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.base_url = request.build_absolute_uri()
+        self.ordering = self.get_ordering(request, queryset, view)
+        self.cursor = self.decode_cursor(request)
+        reverse = self.cursor is not None and self.cursor.reverse
+        ordering = [_reversed(field) for field in self.ordering] if reverse else list(self.ordering)
+        queryset = queryset.order_by(*ordering)
+        if self.cursor is not None and self.cursor.position is not None:
+            queryset = queryset.filter(self._after(queryset.model, ordering, self.cursor.position))
+        rows = list(queryset[: self.page_size + 1])
+        self.page = rows[: self.page_size]
+        more = len(rows) > self.page_size
+        positioned = self.cursor is not None and self.cursor.position is not None
+        if reverse:
+            self.page.reverse()
+        self.has_next, self.has_previous = (positioned, more) if reverse else (more, positioned)
+        self.display_page_controls = self.has_next or self.has_previous
+        return self.page
+
+    def get_next_link(self):
+        if not self.has_next:
+            return None
+        position = self._position(self.page[-1]) if self.page else self.cursor.position
+        return self.encode_cursor(Cursor(offset=0, reverse=False, position=position))
+
+    def get_previous_link(self):
+        if not self.has_previous:
+            return None
+        position = self._position(self.page[0]) if self.page else self.cursor.position
+        return self.encode_cursor(Cursor(offset=0, reverse=True, position=position))
+
+    def _position(self, row) -> str:
+        return json.dumps([str(getattr(row, field.lstrip("-"))) for field in self.ordering])
+
+    def _after(self, model, ordering, position: str) -> Q:
+        """Return the condition "after ``position`` in ``ordering``": (a > x) or (a = x and b > y) ..."""
+        try:
+            values = json.loads(position)
+            if not isinstance(values, list) or len(values) != len(ordering):
+                raise ValueError(position)
+            values = [_model_field(model, f.lstrip("-")).to_python(v) for f, v in zip(ordering, values)]
+        except (ValueError, TypeError, ValidationError):
+            raise NotFound(self.invalid_cursor_message) from None
+        after, tied = Q(pk__in=[]), Q()
+        for field, value in zip(ordering, values):
+            name = field.lstrip("-")
+            after |= tied & Q(**{f"{name}__{'lt' if field.startswith('-') else 'gt'}": value})
+            tied &= Q(**{name: value})
+        return after
+
+
+def _model_field(model, name: str):
+    return model._meta.pk if name == "pk" else model._meta.get_field(name)
+
+
+def _reversed(field: str) -> str:
+    return field[1:] if field.startswith("-") else f"-{field}"
+
+
+class ClaimCursorPagination(KeysetCursorPagination):
     ordering = "id"
     page_size = 50
     page_size_query_param = "page_size"
@@ -59,6 +134,24 @@ class ClaimCursorPagination(CursorPagination):
 
 
 ASSIGNEE_PATTERN = r"^(me|none|[0-9]{1,18})$"
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """``true``/``false`` (or ``1``/``0``, any case); anything else is refused rather than ignored."""
+
+    widget = forms.TextInput  # the raw value, not a select's guess
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        value = str(value).lower()
+        if value not in ("true", "1", "false", "0"):
+            raise ValidationError("Enter true or false.", code="invalid")
+        return value in ("true", "1")
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -73,10 +166,18 @@ class ClaimFilter(django_filters.FilterSet):
         validators=[RegexValidator(ASSIGNEE_PATTERN, 'Enter a user id, "me" or "none".')],
     )
     q = django_filters.CharFilter(method="filter_text", help_text="Words the claim text contains.")
+    has_number = BooleanFilter(help_text="States a number (true) or not (false).")
+    has_quote = BooleanFilter(help_text="Contains a quotation (true) or not (false).")
+    attributed = BooleanFilter(
+        method="filter_attributed", help_text="Attributed to a speaker (true) or to nobody named (false)."
+    )
+    speaker = django_filters.CharFilter(
+        lookup_expr="icontains", max_length=200, help_text="Part of the speaker's name, in any case."
+    )
 
     class Meta:
         model = Claim
-        fields = ["status", "verdict", "document", "assignee", "q"]
+        fields = ["status", "verdict", "document", "assignee", "q", "has_number", "has_quote", "attributed", "speaker"]
 
     def filter_document(self, queryset, name, value):
         return queryset.filter(occurrences__document_id=int(value)).distinct()
@@ -90,6 +191,9 @@ class ClaimFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return selectors.search_claims(queryset, value)
+
+    def filter_attributed(self, queryset, name, value):
+        return queryset.exclude(speaker="") if value else queryset.filter(speaker="")
 
 
 class StableOrderingFilter(filters.OrderingFilter):
@@ -137,7 +241,7 @@ class ClaimViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = ClaimCursorPagination
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     filterset_class = ClaimFilter
-    ordering_fields = ["id", "updated_at", "created_at"]
+    ordering_fields = ["id", "updated_at", "created_at", "has_number", "has_quote", "speaker"]
     ordering = ["id"]
 
     def get_queryset(self):
@@ -257,6 +361,32 @@ class ClaimViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
         response = self._act(request, serializers.EvidenceInput, lambda pk, d, v: workflow.evidence_add(
             claim_id=pk, actor=request.user, stance=d["stance"], url=d["url"], document_id=d["document"],
             start=d["start"], end=d["end"], title=d["title"], excerpt=d["excerpt"], expected_version=v))
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(responses=serializers.SuggestionSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def suggestions(self, request, pk=None):
+        """Passages of other documents that may state the same fact, closest first."""
+        claim = self.get_object()
+        rows = selectors.claim_suggestions(claim.pk)
+        return Response(serializers.SuggestionSerializer(rows, many=True).data)
+
+    @extend_schema(
+        operation_id="claims_suggestions_attach_create",
+        parameters=[OpenApiParameter("suggestion_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        request=serializers.SuggestionAttachInput,
+        responses={201: serializers.ClaimDetailSerializer},
+    )
+    @action(
+        detail=True, methods=["post"], url_path=r"suggestions/(?P<suggestion_id>[0-9]{1,18})/attach",
+        url_name="suggestion-attach",
+    )  # fmt: skip
+    def attach_suggestion(self, request, pk=None, suggestion_id=None):
+        """Attach a suggested passage as evidence (the suggested stance unless one is given)."""
+        response = self._act(request, serializers.SuggestionAttachInput, lambda pk, d, v: workflow.suggestion_attach(
+            claim_id=pk, suggestion_id=int(suggestion_id), actor=request.user, stance=d.get("stance"),
+            expected_version=v))  # fmt: skip
         response.status_code = status.HTTP_201_CREATED
         return response
 

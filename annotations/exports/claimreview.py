@@ -5,7 +5,10 @@ The rating scale (``reviewRating``): 1 = disputed, 2 = unverified, 3 = verified,
 ``url`` is ``FACTCHECK_CLAIM_URL`` with the claim's id, its ``author`` the publishing
 organisation (``FACTCHECK_PUBLISHER_NAME`` and ``_URL``). ``datePublished`` is the first
 approval, ``dateModified`` the latest correction. ``itemReviewed`` is the ``Claim`` with its
-``appearance``: the source documents, by address where they have one, else by title.
+``appearance``: the source documents, by address where they have one, else by title, and its
+``author`` where the claim is attributed (the speaker found at load time): an ``Organization``
+when the name holds a word for one ("the Cuban government", "the armed forces", "The New York
+Times"), else a ``Person`` ("Rubio", "US General Dan Caine").
 """
 
 from __future__ import annotations
@@ -22,6 +25,23 @@ from .records import claim_batches
 
 RATING = {Verdict.DISPUTED: 1, Verdict.UNVERIFIED: 2, Verdict.VERIFIED: 3}
 WORST, BEST = 1, 3
+
+# Words that make a speaker's name an organisation's. Anything else is taken for a person's name.
+ORGANISATION_WORDS = frozenset(
+    """government governments ministry department office agency agencies army navy military forces police
+    council committee commission party parliament congress senate court union company corporation bank
+    embassy administration authorities authority kremlin house times post news press tv television radio
+    network institute university organisation organization association federation foundation group
+    coalition alliance service services nations observatory media outlet newspaper channel statement
+    un nato eu cia fbi""".split()
+)
+
+
+def speaker_entity(name: str) -> dict:
+    """Return the schema.org ``Person`` or ``Organization`` who made a claim, by its speaker's name."""
+    words = {word.strip(".,'’").lower() for word in name.split()}
+    kind = "Organization" if words & ORGANISATION_WORDS else "Person"
+    return {"@type": kind, "name": name}
 
 
 def review(record: dict) -> dict:
@@ -42,8 +62,8 @@ def review(record: dict) -> dict:
     claim = {"@type": "Claim", "appearance": appearances}
     if appearances:
         claim["firstAppearance"] = appearances[0]
-    if record.get("speaker"):
-        claim["author"] = {"@type": "Person", "name": record["speaker"]}
+    if record["speaker"]:
+        claim["author"] = speaker_entity(record["speaker"])
     item = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",

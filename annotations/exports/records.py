@@ -24,11 +24,12 @@ BATCH = 2000
 CLAIM_COLUMNS = (
     "id", "text", "text_hash", "status", "verdict", "note", "version", "assignee__username",
     "submitted_by__username", "approved_by__username", "approved_at", "published_at", "published_verdict",
-    "published_note", "created_at", "updated_at",
+    "published_note", "speaker", "has_number", "has_quote", "created_at", "updated_at",
 )  # fmt: skip
 CLAIM_KEYS = (
     "id", "text", "text_hash", "status", "verdict", "note", "version", "assignee", "submitted_by", "approved_by",
-    "approved_at", "published_at", "published_verdict", "published_note", "created_at", "updated_at",
+    "approved_at", "published_at", "published_verdict", "published_note", "speaker", "has_number", "has_quote",
+    "created_at", "updated_at",
 )  # fmt: skip
 EVIDENCE_COLUMNS = (
     "claim_id", "id", "stance", "url", "document_id", "start", "end", "title", "excerpt", "added_by__username",

@@ -186,6 +186,10 @@ def _read_claims(records: list[_Record], texts: dict[int, str], backup: Backup) 
             "created_at": record.moment("created_at"),
             "updated_at": record.moment("updated_at"),
         }
+        if "speaker" in record.content:  # older backups lack the signals: the restore computes them
+            claim["speaker"] = record.text("speaker", model=Claim)
+            claim["has_number"] = record.flag("has_number")
+            claim["has_quote"] = record.flag("has_quote")
         _require(
             record,
             "approved_at",
@@ -384,6 +388,12 @@ class _Record:
         limit = model._meta.get_field(key).max_length if model else None
         if limit and len(value) > limit:
             raise self.error(key, f"is too long ({len(value)} characters; at most {limit})")
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self._value(key, null=False)
+        if not isinstance(value, bool):
+            raise self._expected(key, "true or false", value)
         return value
 
     def number(self, key: str, *, minimum: int = 0, maximum: int = MAX_NUMBER, null: bool = False) -> int | None:

@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 import django
 from django.db import DatabaseError
 
-from .. import workflow
+from .. import corroboration, workflow
 from .extract import extract_sentences
 from .files import LoadError, read_metadata, read_text, title_from_file_name
 
@@ -46,6 +46,7 @@ class LoadSummary:
     claims_new: int = 0
     claims_existing: int = 0
     occurrences: int = 0
+    suggestions: int = 0
     dropped: Counter = field(default_factory=Counter)
     errors: list[LoadError] = field(default_factory=list)
 
@@ -114,10 +115,12 @@ def load_paths(
 
     def flush():
         nonlocal done
+        stored = []
         for path, parsed, outcome in _store(batch, actor):
             if isinstance(outcome, LoadError):
                 summary.errors.append(outcome)
             elif outcome.created:
+                stored.append(outcome)
                 summary.documents_new += 1
                 summary.claims_new += outcome.claims_new
                 summary.claims_existing += outcome.claims_existing
@@ -129,6 +132,11 @@ def load_paths(
             if progress is not None:
                 progress(done, len(files), path)
         batch.clear()
+        if stored:  # derived data, in its own transaction: the batch is stored whatever happens here
+            summary.suggestions += corroboration.suggestions_after_load(
+                document_ids=[result.document.pk for result in stored],
+                new_claim_ids=[pk for result in stored for pk in result.new_claim_ids],
+            )
 
     sentences = 0
     for path, parsed in _parsed(files):

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from annotations.ingest.loader import load_paths
-from annotations.models import Action, Claim, ClaimOccurrence, ReviewEvent, SourceDocument
+from annotations.models import Action, Claim, ClaimOccurrence, ReviewEvent, SourceDocument, Suggestion
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,7 @@ def test_load_seeds_stores_the_golden_claims():
     assert out.splitlines() == [
         "Loaded 2 new documents (0 already loaded).",
         f"Claims: {SEED_CLAIMS} new, 0 already known; {SEED_CLAIMS} occurrences.",
+        f"Suggested evidence: {Suggestion.objects.count()} passages in other documents.",
         "Dropped 37 lines: advertisement 2, empty line 32, read-aloud notice 1, reporter credit 2.",
     ]
     assert counts() == (2, SEED_CLAIMS, SEED_CLAIMS, SEED_CLAIMS)
@@ -66,6 +67,19 @@ def test_load_seeds_stores_the_golden_claims():
             for o in document.occurrences.select_related("claim").order_by("position")
         ]
         assert stored == claims
+
+
+def test_each_seed_claim_is_stored_with_its_labelled_signals():
+    from annotations.tests.test_signals import SEED_LABELS
+
+    run()
+    for name, claims in GOLDEN.items():
+        document = SourceDocument.objects.get(file_name=name)
+        stored = [
+            (o.claim.speaker, o.claim.has_number, o.claim.has_quote)
+            for o in document.occurrences.select_related("claim").order_by("position")
+        ]
+        assert stored == SEED_LABELS[name]
 
 
 def test_each_new_claim_gets_one_created_event_by_the_loader():

@@ -5,7 +5,10 @@ from django.db import DatabaseError
 
 from annotations import workflow
 from annotations.ingest import loader
-from annotations.models import Action, Claim, ClaimOccurrence, ReviewEvent, SourceDocument
+from annotations.tests.conftest import triggers_off
+from annotations.models import (
+    Action, Claim, ClaimOccurrence, ReviewEvent, SourceDocument, Suggestion, TermCount, TermPosting,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +60,11 @@ def test_batched_and_one_by_one_loading_store_the_same(tmp_path, monkeypatch):
     monkeypatch.setattr(loader, "BATCH_SENTENCES", 1)  # a batch per document
     loader.load_paths(paths)
     one_by_one = snapshot()
-    for model in (ReviewEvent, ClaimOccurrence):
-        model.objects.all()._raw_delete(model.objects.db)
-    Claim.objects.all()._raw_delete(Claim.objects.db)
-    SourceDocument.objects.all()._raw_delete(SourceDocument.objects.db)
+    with triggers_off():  # the history refuses deletes
+        for model in (Suggestion, TermPosting, TermCount, ReviewEvent, ClaimOccurrence):
+            model.objects.all()._raw_delete(model.objects.db)
+        Claim.objects.all()._raw_delete(Claim.objects.db)
+        SourceDocument.objects.all()._raw_delete(SourceDocument.objects.db)
     monkeypatch.setattr(loader, "BATCH_SENTENCES", 10_000)
     loader.load_paths(paths)
     assert snapshot() == one_by_one

@@ -226,6 +226,29 @@ def test_a_known_sentence_becomes_one_more_occurrence_without_a_second_created_e
     assert list(claim.events.values_list("action", flat=True)) == [Action.CREATED]
 
 
+def test_new_claims_are_stored_with_their_signals(load_document):
+    quoted = "The mayor called the flood 'a warning to us all'."
+    plain = "The river flooded the lower town overnight."
+    load_document(f"{SECOND_CLAIM_TEXT} {quoted} {plain}", "Flood", [SECOND_CLAIM_TEXT, quoted, plain])
+    rows = Claim.objects.values_list("text", "has_number", "has_quote", "speaker")
+    stored = {text: signals for text, *signals in rows}
+    assert stored == {
+        SECOND_CLAIM_TEXT: [True, False, "Officials"],
+        quoted: [False, True, ""],  # "The mayor called": not a reporting verb
+        plain: [False, False, ""],
+    }
+
+
+def test_signals_are_computed_for_new_claims_only(load_document, claim, monkeypatch):
+    computed = []
+    real = workflow.claim_signals
+    monkeypatch.setattr(workflow, "claim_signals", lambda text: computed.append(text) or real(text))
+    new = "The bridge reopened in 1998, the council said."
+    load_document(f"{claim.text} {new}", "Again", [claim.text, new])
+    assert computed == [new]
+    assert Claim.objects.values_list("has_number", "speaker").get(text=new) == (True, "the council")
+
+
 # --- Assign ---------------------------------------------------------------------------------------
 
 

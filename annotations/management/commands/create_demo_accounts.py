@@ -5,6 +5,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from annotations import roles
@@ -36,6 +38,12 @@ class Command(BaseCommand):
             )
         User = get_user_model()
         fixed = os.environ.get("FACTCHECK_DEMO_PASSWORD", "")
+        existing = set(User.objects.filter(username__in=DEMO_ACCOUNTS).values_list("username", flat=True))
+        if fixed and existing != set(DEMO_ACCOUNTS):  # checked only when it is about to be used
+            try:
+                validate_password(fixed)  # the validators every other password passes
+            except ValidationError as error:
+                raise CommandError(f"FACTCHECK_DEMO_PASSWORD is refused: {' '.join(error.messages)}") from None
         created = []
         for username, role in DEMO_ACCOUNTS.items():
             if User.objects.filter(username=username).exists():

@@ -63,6 +63,8 @@ def describe(summary: LoadSummary) -> str:
         f"Claims: {summary.claims_new} new, {summary.claims_existing} already known; "
         f"{_count(summary.occurrences, 'occurrence')}.",
     ]
+    if summary.suggestions:
+        lines.append(f"Suggested evidence: {_count(summary.suggestions, 'passage')} in other documents.")
     if summary.dropped:
         reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(summary.dropped.items()))
         lines.append(f"Dropped {_count(sum(summary.dropped.values()), 'line')}: {reasons}.")

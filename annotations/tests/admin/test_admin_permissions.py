@@ -1,8 +1,14 @@
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
 import pytest
 from django.urls import reverse
 
 from annotations import workflow
-from annotations.models import ReviewEvent
+from annotations.admin import ClaimAdmin
+from annotations.models import Action, Claim, ReviewEvent, Suggestion
+from annotations.tests.conftest import SURVEY_CLAIM_TEXT
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +114,286 @@ def test_role_holders_can_open_the_admin_without_staff_status(client, editor, ou
     assert client.get(reverse("admin:index")).status_code == 200
     client.force_login(outsider)
     assert client.get(reverse("admin:index")).status_code == 302  # to the login page
+
+
+# --- The permission matrix: every admin view and button, for everyone the rules distinguish ----------
+#
+# The expected outcomes are written from the rules (README "What it is", workflow.py): holding a role
+# lets a user into the workspace (staff status alone shows nothing); editors take claims, rule them,
+# add evidence and submit, as the claim's assignee; reviewers approve, return and reopen, and may edit
+# too; superusers ("admin") hold both roles; anyone with a role may comment. History is read-only for
+# everyone. Outcomes: "ok" (the page, or the change made), "login" (sent to sign in, nothing
+# changed), "denied" (403 before any rule is asked), "refused" (the workflow's 403, nothing changed).
+
+WHO = ["anonymous", "no_role", "no_role_staff", "editor", "reviewer", "admin"]
+ROLES = {"editor", "reviewer", "admin"}
+REVIEWERS = {"reviewer", "admin"}
+
+
+def expected(who, allowed):
+    if who in ("anonymous", "no_role"):
+        return "login"  # the admin site does not let them in at all
+    if who in allowed:
+        return "ok"
+    return "denied" if who == "no_role_staff" else "refused"
+
+
+@pytest.fixture
+def cast(editor, editor2, reviewer, reviewer2, admin_user, outsider, django_user_model):
+    staff_only = django_user_model.objects.create_user(username="staff-only", password="pw-staff-only", is_staff=True)
+    return SimpleNamespace(
+        anonymous=None, no_role=outsider, no_role_staff=staff_only, editor=editor, reviewer=reviewer,
+        admin=admin_user, editor2=editor2, reviewer2=reviewer2,
+    )  # fmt: skip
+
+
+def signed_in(client, cast, who):
+    user = getattr(cast, who)
+    if user is not None:
+        client.force_login(user)
+    return user
+
+
+def assert_outcome(response, outcome):
+    if outcome == "login":
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    elif outcome in ("denied", "refused"):
+        assert response.status_code == 403
+    elif outcome == "hidden":  # Django's answer for an object the user cannot see: "it does not exist"
+        assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+    else:
+        assert outcome == "ok"
+        assert response.status_code in (200, 302)
+
+
+# Pages, by what they need: a role, the reviewer role, or nothing anyone may have.
+PAGES = {
+    "index": (lambda c, d, e: reverse("admin:index"), ROLES | {"no_role_staff"}),
+    "claim list": (lambda c, d, e: reverse("admin:annotations_claim_changelist"), ROLES),
+    "claim page": (lambda c, d, e: reverse("admin:annotations_claim_change", args=[c.pk]), ROLES),
+    "claim log": (lambda c, d, e: reverse("admin:annotations_claim_history", args=[c.pk]), ROLES),
+    "claim add": (lambda c, d, e: reverse("admin:annotations_claim_add"), set()),
+    "claim delete": (lambda c, d, e: reverse("admin:annotations_claim_delete", args=[c.pk]), set()),
+    "review queue": (lambda c, d, e: reverse("admin:annotations_claim_queue"), REVIEWERS),
+    "document list": (lambda c, d, e: reverse("admin:annotations_sourcedocument_changelist"), ROLES),
+    "document page": (lambda c, d, e: reverse("admin:annotations_sourcedocument_change", args=[d.pk]), ROLES),
+    "document csv": (lambda c, d, e: reverse("admin:annotations_sourcedocument_export", args=[d.pk, "csv"]), ROLES),
+    "document report": (lambda c, d, e: reverse("admin:annotations_sourcedocument_export", args=[d.pk, "html"]), ROLES),
+    "document add": (lambda c, d, e: reverse("admin:annotations_sourcedocument_add"), set()),
+    "document delete": (lambda c, d, e: reverse("admin:annotations_sourcedocument_delete", args=[d.pk]), set()),
+    "history list": (lambda c, d, e: reverse("admin:annotations_reviewevent_changelist"), ROLES),
+    "history event": (lambda c, d, e: reverse("admin:annotations_reviewevent_change", args=[e.pk]), ROLES),
+    "history add": (lambda c, d, e: reverse("admin:annotations_reviewevent_add"), set()),
+    "history delete": (lambda c, d, e: reverse("admin:annotations_reviewevent_delete", args=[e.pk]), set()),
+}
+# Pages that look the object up before asking for permission: without a role it is not found.
+HIDDEN = {"claim log"}
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("page", PAGES)
+def test_every_admin_page_by_who_asks(client, cast, claim, documents, who, page):
+    address, allowed = PAGES[page]
+    event = ReviewEvent.objects.filter(claim=claim).first()
+    signed_in(client, cast, who)
+    outcome = expected(who, allowed)
+    if outcome == "refused":
+        outcome = "denied"  # a page refused by role: Django's 403, as for no role at all
+    if outcome == "denied" and page in HIDDEN and who == "no_role_staff":
+        outcome = "hidden"
+    response = client.get(address(claim, documents.report, event))
+    assert_outcome(response, outcome)
+    if outcome == "ok":
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_deleting_through_the_admin_deletes_nothing(client, cast, claim, documents, who):
+    event = ReviewEvent.objects.filter(claim=claim).first()
+    signed_in(client, cast, who)
+    for address in (
+        reverse("admin:annotations_claim_delete", args=[claim.pk]),
+        reverse("admin:annotations_sourcedocument_delete", args=[documents.report.pk]),
+        reverse("admin:annotations_reviewevent_delete", args=[event.pk]),
+    ):
+        assert client.post(address, {"post": "yes"}).status_code in (302, 403)
+    assert Claim.objects.filter(pk=claim.pk).exists()
+    assert ReviewEvent.objects.filter(pk=event.pk, action="created").exists()
+
+
+# The claim page's buttons: who may press each (its POST), and the state that lets a permitted user
+# press it. Assignee-only actions run on a claim assigned to the actor when they may be assigned one
+# (else to the second editor); review actions on a claim the second editor submitted.
+
+
+def _owner(cast, actor):
+    return actor if actor is not None and actor in (cast.editor, cast.reviewer, cast.admin) else cast.editor2
+
+
+def _assigned(claim, cast, actor):
+    workflow.claim_assign(claim_id=claim.pk, actor=_owner(cast, actor))
+    return {}
+
+
+def _with_evidence(claim, cast, actor):
+    owner = _owner(cast, actor)
+    workflow.claim_assign(claim_id=claim.pk, actor=owner)
+    workflow.claim_set_verdict(claim_id=claim.pk, actor=owner, verdict="verified", note="Matches the survey.")
+    evidence = workflow.evidence_add(claim_id=claim.pk, actor=owner, stance="supports", url="https://example.org/s")
+    return {"evidence_id": evidence.pk}
+
+
+def _with_suggestion(claim, cast, actor):
+    _assigned(claim, cast, actor)
+    survey = Claim.objects.get(text=SURVEY_CLAIM_TEXT).occurrences.get().document
+    suggestion = Suggestion.objects.create(
+        claim=claim, document=survey, start=0, end=len(SURVEY_CLAIM_TEXT), score=0.5, stance="context"
+    )
+    return {"suggestion_id": suggestion.pk}
+
+
+def _in_review(claim, cast, actor):
+    _with_evidence(claim, cast, None)  # the second editor's work
+    workflow.claim_submit(claim_id=claim.pk, actor=cast.editor2)
+    return {}
+
+
+def _approved(claim, cast, actor):
+    _in_review(claim, cast, actor)
+    workflow.claim_approve(claim_id=claim.pk, actor=cast.reviewer2)
+    return {}
+
+
+BUTTONS = {
+    # action: (who may, how to get there, what the form sends, the history event it writes)
+    "assign": (ROLES, lambda c, cast, a: {}, {}, Action.ASSIGNED),
+    "verdict": (ROLES, _assigned, {"verdict": "disputed", "note": "The survey says 120."}, Action.VERDICT_SET),
+    "add_evidence": (ROLES, _assigned, {"stance": "refutes", "url": "https://example.org/a"}, Action.EVIDENCE_ADDED),
+    "remove_evidence": (ROLES, _with_evidence, {}, Action.EVIDENCE_REMOVED),
+    "attach_suggestion": (ROLES, _with_suggestion, {}, Action.EVIDENCE_ADDED),
+    "submit": (ROLES, _with_evidence, {}, Action.SUBMITTED),
+    "approve": (REVIEWERS, _in_review, {"comment": "Checked."}, Action.APPROVED),
+    "return": (REVIEWERS, _in_review, {"comment": "Cite the survey's page."}, Action.RETURNED),
+    "reopen": (REVIEWERS, _approved, {"reason": "A new figure was published."}, Action.REOPENED),
+    "comment": (ROLES, lambda c, cast, a: {}, {"comment": "Worth a second look."}, Action.COMMENTED),
+}
+
+
+def test_the_matrix_covers_every_button_of_the_claim_page_and_every_bulk_action():
+    template = Path(__file__).resolve().parents[2] / "templates/admin/annotations/claim/work.html"
+    buttons = set(re.findall(r'name="_action" value="(\w+)"', template.read_text()))
+    assert buttons == set(BUTTONS)
+    assert set(ClaimAdmin.actions) == set(BULK)
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("button", BUTTONS)
+def test_every_claim_page_button_by_who_presses_it(client, cast, claim, claim_state, who, button):
+    allowed, prepare, data, action = BUTTONS[button]
+    actor = getattr(cast, who)
+    extra = prepare(claim, cast, actor)
+    claim.refresh_from_db()
+    outcome = expected(who, allowed)
+    url = reverse("admin:annotations_claim_change", args=[claim.pk])
+    if actor is not None and who in ROLES:
+        # The rules the page follows are the workflow's: the button shows exactly when it may be pressed.
+        assert (action in workflow.allowed_actions(claim, actor)) == (outcome == "ok")
+        signed_in(client, cast, who)
+        page = client.get(url).content.decode()
+        assert (f'name="_action" value="{button}"' in page) == (outcome == "ok")
+    else:
+        signed_in(client, cast, who)
+    before = claim_state(claim)
+    response = client.post(url, {"_action": button, "version": claim.version, **data, **extra})
+    assert_outcome(response, outcome)
+    if outcome == "ok":
+        assert response.status_code == 302  # back to the page, with the change made
+        event = ReviewEvent.objects.latest("id")
+        assert (event.claim_id, event.actor, event.action) == (claim.pk, actor, action)
+        assert ReviewEvent.objects.filter(id__gt=max(before["events"])).count() == 1
+    else:
+        assert claim_state(claim) == before
+
+
+@pytest.mark.parametrize("button", ["verdict", "add_evidence", "remove_evidence", "attach_suggestion", "submit"])
+def test_assignee_only_buttons_refuse_an_editor_who_is_not_the_assignee(client, cast, claim, claim_state, button):
+    _, prepare, data, _ = BUTTONS[button]
+    extra = prepare(claim, cast, None)  # the second editor's claim
+    claim.refresh_from_db()
+    client.force_login(cast.editor)
+    url = reverse("admin:annotations_claim_change", args=[claim.pk])
+    assert f'name="_action" value="{button}"' not in client.get(url).content.decode()
+    before = claim_state(claim)
+    response = client.post(url, {"_action": button, "version": claim.version, **data, **extra})
+    assert response.status_code == 403
+    assert "Only the claim's assignee" in response.content.decode()
+    assert claim_state(claim) == before
+
+
+@pytest.mark.parametrize("who", ["reviewer", "admin"])
+def test_a_reviewer_who_worked_on_the_verdict_cannot_approve_it(client, cast, claim, claim_state, who):
+    actor = getattr(cast, who)
+    _with_evidence(claim, cast, actor)
+    workflow.claim_submit(claim_id=claim.pk, actor=actor)
+    claim.refresh_from_db()
+    client.force_login(actor)
+    url = reverse("admin:annotations_claim_change", args=[claim.pk])
+    before = claim_state(claim)
+    assert client.post(url, {"_action": "approve", "version": claim.version}).status_code == 403
+    assert claim_state(claim) == before
+
+
+# The claim list's bulk actions. Changes are checked on the claim; exports are streamed downloads.
+
+
+def _bulk_in_review(claim, cast):
+    _in_review(claim, cast, None)
+    claim.refresh_from_db()
+    return {f"version_{claim.pk}": claim.version}
+
+
+BULK = {
+    # action: (who may, how to get there, what the form sends, the check that it was done)
+    "assign_to_me": (ROLES, lambda c, cast: {}, {}, lambda c, actor: c.assignee_id == actor.pk),
+    "assign_to_editor": (
+        ROLES, lambda c, cast: {"assignee": cast.editor2.pk}, {}, lambda c, actor: c.assignee.username == "editor2"
+    ),
+    "approve_selected": (REVIEWERS, _bulk_in_review, {}, lambda c, actor: c.status == "approved"),
+    "export_csv": (ROLES, lambda c, cast: {}, {}, None),
+    "export_json": (ROLES, lambda c, cast: {}, {}, None),
+    "export_claimreview": (ROLES, lambda c, cast: {}, {}, None),
+    "export_html": (ROLES, lambda c, cast: {}, {}, None),
+}
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("name", BULK)
+def test_every_bulk_action_by_who_runs_it(client, cast, claim, claim_state, who, name):
+    allowed, prepare, data, done = BULK[name]
+    actor = signed_in(client, cast, who)
+    extra = prepare(claim, cast)
+    outcome = expected(who, allowed)
+    changelist = reverse("admin:annotations_claim_changelist")
+    if outcome in ("ok", "refused"):
+        offered = f'<option value="{name}">' in client.get(changelist).content.decode()
+        assert offered == (outcome == "ok")
+    before = claim_state(claim)
+    response = client.post(changelist, {"action": name, "_selected_action": [str(claim.pk)], **data, **extra})
+    if outcome == "refused":
+        # Not offered to this user, so Django's action form refuses it: nothing is run.
+        assert response.status_code in (200, 302)
+    else:
+        assert_outcome(response, outcome)
+    if outcome == "ok" and done is None:
+        assert response.status_code == 200 and response.streaming
+        assert response["Content-Disposition"].startswith("attachment;")
+        b"".join(response.streaming_content)
+        assert claim_state(claim) == before  # exporting changes nothing
+    elif outcome == "ok":
+        claim.refresh_from_db()
+        assert done(claim, actor)
+        event = ReviewEvent.objects.latest("id")
+        assert (event.claim_id, event.actor) == (claim.pk, actor)
+    else:
+        assert claim_state(claim) == before
+        assert not getattr(response, "streaming", False)

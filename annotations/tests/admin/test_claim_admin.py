@@ -568,3 +568,104 @@ def test_bulk_approve_refuses_a_changed_verdict_that_needs_a_correction(client, 
     assert Claim.objects.get(pk=other.pk).status == "approved"
     assert Claim.objects.get(pk=claim.pk).status == "in_review"
     assert not Correction.objects.exists()
+
+
+# --- Check-worthiness signals -------------------------------------------------------------------
+
+COUNTED = "The ministry says 32 of its nationals were killed."  # "the ministry" sorts after "the armed ..."
+QUOTED = "The armed forces added the Cubans 'fell after fierce resistance.'"
+PLAIN = "Rumors of the deaths circulated on the island over the weekend."
+BOTH = "It described the dead as killed 'in combat actions', declaring two days of mourning."
+SIGNAL_CLAIMS = [COUNTED, QUOTED, PLAIN, BOTH]
+
+
+@pytest.fixture
+def signal_claims(load_document):
+    load_document(" ".join(SIGNAL_CLAIMS), "Signals", SIGNAL_CLAIMS)
+    return {text: Claim.objects.get(text=text).pk for text in SIGNAL_CLAIMS}
+
+
+def column(name):
+    """Return the changelist's sort parameter for the ``list_display`` column ``name``."""
+    from annotations.admin import ClaimAdmin
+
+    return str(ClaimAdmin.list_display.index(name) + 1)
+
+
+def test_list_shows_the_speaker_and_markers_for_number_and_quote(client, editor, signal_claims):
+    staff(client, editor)
+    html = client.get(reverse(CHANGELIST)).content.decode()
+    rows = {
+        text: re.search(rf'name="_selected_action" value="{pk}".*?</tr>', html, re.S).group(0)
+        for text, pk in signal_claims.items()
+    }
+    assert '<td class="field-speaker_name">the ministry</td>' in rows[COUNTED]
+    assert '<td class="field-speaker_name">—</td>' in rows[PLAIN]
+    assert 'title="States a number">#</span>' in rows[COUNTED] and "Contains a quotation" not in rows[COUNTED]
+    assert 'title="Contains a quotation">“”</span>' in rows[QUOTED] and "States a number" not in rows[QUOTED]
+    assert "fc-signal" not in rows[PLAIN]
+    assert rows[BOTH].count("fc-signal") == 2
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("attributed=yes", [COUNTED, QUOTED]),
+        ("attributed=no", [PLAIN, BOTH]),
+        ("has_number=yes", [COUNTED, BOTH]),
+        ("has_number=no", [QUOTED, PLAIN]),
+        ("has_quote=yes", [QUOTED, BOTH]),
+        ("has_quote=no&attributed=yes", [COUNTED]),
+        ("has_number=maybe", SIGNAL_CLAIMS),  # not one of the choices: no filter
+    ],
+)
+def test_signal_filters(client, editor, signal_claims, query, expected):
+    staff(client, editor)
+    assert listed_ids(client.get(reverse(CHANGELIST) + "?" + query)) == [signal_claims[text] for text in expected]
+
+
+def test_the_signal_filters_are_offered_with_their_choices(client, editor, signal_claims):
+    staff(client, editor)
+    html = client.get(reverse(CHANGELIST)).content.decode()
+    for title, choice in [("attributed", "To nobody named"), ("states a number", "Yes"), ("quotes someone", "No")]:
+        assert f"By {title}" in html and choice in html
+
+
+@pytest.mark.parametrize(
+    "sort, expected",
+    [
+        ("speaker_name", [BOTH, PLAIN, QUOTED, COUNTED]),  # the admin breaks ties by descending id
+        ("-speaker_name", [COUNTED, QUOTED, BOTH, PLAIN]),
+        ("signals", [PLAIN, QUOTED, COUNTED, BOTH]),  # neither, a quote, a number, both
+        ("-signals", [BOTH, COUNTED, QUOTED, PLAIN]),
+    ],
+)
+def test_the_speaker_and_signals_columns_sort(client, editor, signal_claims, sort, expected):
+    staff(client, editor)
+    order = ("-" if sort.startswith("-") else "") + column(sort.lstrip("-"))
+    assert listed_ids(client.get(reverse(CHANGELIST) + f"?o={order}")) == [signal_claims[text] for text in expected]
+
+
+@pytest.mark.parametrize("per_page", [5, 50])
+def test_a_list_filtered_and_sorted_by_signals_runs_a_fixed_number_of_queries(
+    client, editor, documents, per_page, django_assert_max_num_queries, monkeypatch
+):
+    many_claims(60)
+    from annotations.admin import ClaimAdmin
+
+    monkeypatch.setattr(ClaimAdmin, "list_per_page", per_page)
+    staff(client, editor)
+    query = f"?attributed=yes&has_number=yes&has_quote=no&o=-{column('signals')}.{column('speaker_name')}"
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse(CHANGELIST) + query)
+    assert len(listed_ids(response)) == per_page
+
+
+def test_claim_page_shows_the_speaker_and_the_signals(client, editor, signal_claims):
+    staff(client, editor)
+    counted = client.get(claim_url(Claim.objects.get(text=COUNTED))).content.decode()
+    assert '<strong id="claim-speaker">the ministry</strong>' in counted
+    assert "states a number" in counted and "quotes someone" not in counted
+    both = client.get(claim_url(Claim.objects.get(text=BOTH))).content.decode()
+    assert "Attributed to nobody named" in both and "claim-speaker" not in both
+    assert "states a number" in both and "quotes someone" in both

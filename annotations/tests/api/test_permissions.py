@@ -2,7 +2,8 @@
 
 import pytest
 
-from annotations.models import ClaimStatus, ReviewEvent
+from annotations.models import ClaimStatus, ReviewEvent, Suggestion
+from annotations.tests.conftest import SURVEY_CLAIM_TEXT
 
 from .conftest import claim_url
 
@@ -18,6 +19,14 @@ USERS = ["anonymous", "outsider", "editor", "editor2", "reviewer", "admin"]
 
 def evidence_url(claim, documents):
     return f"/api/evidence/{claim.evidence.get().pk}/"
+
+
+def attach_url(claim, documents):
+    """Return the address attaching a suggestion of the claim: the survey's sentence."""
+    suggestion = Suggestion.objects.create(
+        claim=claim, document=documents.survey, start=0, end=len(SURVEY_CLAIM_TEXT), score=0.5, stance="context"
+    )
+    return claim_url(claim, f"suggestions/{suggestion.pk}/attach")
 
 
 # endpoint: (the claim's status, who brought it there, method, url, body)
@@ -43,6 +52,9 @@ ENDPOINTS = {
         {"stance": "refutes", "url": "https://example.org/refutation"},
     ),
     "remove evidence": (IN_PROGRESS, "editor", "delete", evidence_url, None),
+    "suggestions": (IN_PROGRESS, "editor", "get", lambda c, d: claim_url(c, "suggestions"), None),
+    "attach suggestion": (IN_PROGRESS, "editor", "post", attach_url, {}),
+    "suggestions post": (IN_PROGRESS, "editor", "post", lambda c, d: claim_url(c, "suggestions"), {}),
     "submit": (IN_PROGRESS, "editor", "post", lambda c, d: claim_url(c, "submit"), {}),
     "approve": (IN_REVIEW, "editor", "post", lambda c, d: claim_url(c, "approve"), {}),
     "approve, submitted by admin": (IN_REVIEW, "admin", "post", lambda c, d: claim_url(c, "approve"), {}),
@@ -93,6 +105,9 @@ EXPECTED = {
     "verdict": ONLY_THE_ASSIGNEE,
     "add evidence": {**ONLY_THE_ASSIGNEE, "editor": 201},
     "remove evidence": ONLY_THE_ASSIGNEE,
+    "suggestions": everyone_with_a_role(200),
+    "attach suggestion": {**ONLY_THE_ASSIGNEE, "editor": 201},
+    "suggestions post": everyone_with_a_role(405),
     "submit": ONLY_THE_ASSIGNEE,
     "approve": ONLY_REVIEWERS,
     # Four eyes: nobody approves a verdict they submitted, superusers included.

@@ -59,7 +59,11 @@ def rows(body):
 
 @pytest.mark.parametrize(
     ("query", "matching"),
-    [("", 60), ("&status=in_progress", 20), ("&assignee=none", 40), ("&ordering=-updated_at", 60), ("&q=flood", 60)],
+    [
+        ("", 60), ("&status=in_progress", 20), ("&assignee=none", 40), ("&ordering=-updated_at", 60), ("&q=flood", 60),
+        ("&has_number=true&attributed=true&speaker=report", 60), ("&ordering=speaker", 60),
+        ("&ordering=-has_quote", 60),
+    ],
 )
 def test_the_claim_list_runs_the_same_queries_for_5_or_50_rows(queries, cast, sixty_claims, query, matching):
     small, small_count = queries(cast.reviewer, f"/api/claims/?page_size=5{query}", LIST)
@@ -139,9 +143,9 @@ def test_the_claim_detail_runs_the_same_queries_whatever_its_corrections(queries
 
 
 # A write: roles, the claim's id, the workflow's transaction (a savepoint pair inside the test's
-# transaction) holding the locked read, the update and the history row, then the claim with its
-# occurrences, evidence and corrections for the answer, read once.
-WRITE = 11
+# transaction) holding the locked read, the update, the previous event's hash and the history row,
+# then the claim with its occurrences, evidence and corrections for the answer, read once.
+WRITE = 12
 
 
 def test_a_write_action_reads_the_claim_once_for_its_answer(cast, sixty_claims, django_assert_max_num_queries):

@@ -1,6 +1,7 @@
 """The read endpoints: documents, claims (filters, ordering, cursor pages), detail, evidence, history."""
 
-from urllib.parse import urlsplit
+import base64
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -83,7 +84,10 @@ def test_the_claim_list_shows_every_claim_in_id_order(reader, documents):
     assert ids(response) == [claim_id(CLAIM_TEXT), claim_id(SECOND_CLAIM_TEXT), claim_id(SURVEY_CLAIM_TEXT)]
     assert body["next"] is None and body["previous"] is None
     row = body["results"][0]
-    assert set(row) == {"id", "text", "status", "verdict", "assignee", "version", "created_at", "updated_at"}
+    assert set(row) == {
+        "id", "text", "status", "verdict", "assignee", "version", "has_number", "has_quote", "speaker",
+        "created_at", "updated_at",
+    }
 
 
 def test_the_claim_list_filters_by_status_and_verdict(reader, documents, claim, advance):
@@ -337,3 +341,92 @@ def test_a_claims_address_ignores_list_filters(reader, claim):
     response = reader.get(f"/api/claims/{claim.pk}/?status=approved&q=nothing-matches")
     assert response.status_code == 200
     assert response.json()["id"] == claim.pk
+
+
+# --- Claim list: check-worthiness signals -------------------------------------------------------
+
+COUNTED = "The ministry says 32 of its nationals were killed."  # "the ministry" sorts after "the armed ..."
+QUOTED = "The armed forces added the Cubans 'fell after fierce resistance.'"
+PLAIN = "Rumors of the deaths circulated on the island over the weekend."
+BOTH = "It described the dead as killed 'in combat actions', declaring two days of mourning."
+SIGNAL_CLAIMS = [COUNTED, QUOTED, PLAIN, BOTH]
+
+
+@pytest.fixture
+def signal_claims(load_document):
+    """Load four claims with different signals; return their ids by text."""
+    load_document(" ".join(SIGNAL_CLAIMS), "Signals", SIGNAL_CLAIMS)
+    return {text: claim_id(text) for text in SIGNAL_CLAIMS}
+
+
+def test_the_list_and_the_detail_show_the_signals(reader, signal_claims):
+    rows = {row["id"]: row for row in reader.get("/api/claims/").json()["results"]}
+    signals = {key: rows[signal_claims[COUNTED]][key] for key in ("has_number", "has_quote", "speaker")}
+    assert signals == {"has_number": True, "has_quote": False, "speaker": "the ministry"}
+    detail = reader.get(f"/api/claims/{signal_claims[BOTH]}/").json()
+    assert (detail["has_number"], detail["has_quote"], detail["speaker"]) == (True, True, "")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("has_number=true", [COUNTED, BOTH]),
+        ("has_number=false", [QUOTED, PLAIN]),
+        ("has_quote=1", [QUOTED, BOTH]),
+        ("has_quote=False", [COUNTED, PLAIN]),
+        ("attributed=true", [COUNTED, QUOTED]),
+        ("attributed=false", [PLAIN, BOTH]),
+        ("speaker=MINIstry", [COUNTED]),
+        ("speaker=forces&has_quote=true", [QUOTED]),
+        ("attributed=true&has_number=true&has_quote=true", []),
+        ("has_number=&speaker=", SIGNAL_CLAIMS),  # empty values filter nothing
+    ],
+)
+def test_the_claim_list_filters_by_signals(reader, signal_claims, query, expected):
+    assert ids(reader.get(f"/api/claims/?{query}")) == [signal_claims[text] for text in expected]
+
+
+@pytest.mark.parametrize("query", ["has_number=maybe", "attributed=yes", "has_quote=2"])
+def test_a_signal_filter_that_is_not_a_boolean_is_refused_naming_it(reader, signal_claims, query):
+    response = reader.get(f"/api/claims/?{query}")
+    assert response.status_code == 400
+    assert response.json() == {query.split("=")[0]: ["Enter true or false."]}
+
+
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        ("has_number", [QUOTED, PLAIN, COUNTED, BOTH]),  # ties by id
+        ("-has_number", [BOTH, COUNTED, PLAIN, QUOTED]),  # ties by id, descending too
+        ("has_quote,-id", [PLAIN, COUNTED, BOTH, QUOTED]),
+        ("speaker", [PLAIN, BOTH, QUOTED, COUNTED]),  # the unattributed first
+        ("-speaker", [COUNTED, QUOTED, BOTH, PLAIN]),
+    ],
+)
+def test_the_claim_list_orders_by_signals_with_the_id_breaking_ties(reader, signal_claims, ordering, expected):
+    assert ids(reader.get(f"/api/claims/?ordering={ordering}")) == [signal_claims[text] for text in expected]
+
+
+@pytest.mark.parametrize("ordering", ["has_number", "-has_quote", "speaker", "-speaker,has_number"])
+def test_cursor_pages_by_a_signal_walk_every_claim_once_and_back(reader, signal_claims, many_claims, ordering):
+    many_claims(9)
+    expected = ids(reader.get(f"/api/claims/?ordering={ordering}&page_size=100"))
+    pages = follow(reader, f"/api/claims/?ordering={ordering}&page_size=3")
+    assert [row["id"] for page in pages for row in page["results"]] == expected
+    back = reader.get(pages[-1]["previous"]).json()
+    assert [row["id"] for row in back["results"]] == [row["id"] for row in pages[-2]["results"]]
+
+
+def test_cursor_pages_walk_more_tied_claims_than_an_offset_reaches(reader, many_claims):
+    """1,150 claims tie on has_number: DRF's offset cursor (capped at 1,000) serves rows 1,000-1,099 forever."""
+    claims = many_claims(1_150)
+    pages = follow(reader, "/api/claims/?ordering=-has_number&page_size=100")
+    assert [row["id"] for page in pages for row in page["results"]] == claims[::-1]
+
+
+@pytest.mark.parametrize("position", ['["x", "1"]', '["True"]', "[1, 2, 3]", "not json", '{"id": 1}'])
+def test_a_cursor_with_a_position_that_does_not_fit_the_ordering_is_404(reader, signal_claims, position):
+    cursor = base64.b64encode(urlencode({"p": position}).encode()).decode()
+    response = reader.get("/api/claims/?ordering=has_number", {"cursor": cursor})
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Invalid cursor"

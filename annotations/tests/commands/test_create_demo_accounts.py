@@ -69,12 +69,24 @@ def test_password_from_the_environment(settings, credentials_file, monkeypatch):
     assert not credentials_file.exists()
 
 
+@pytest.mark.parametrize("weak", ["demo", "password1234", "202601312026"])
+def test_a_chosen_password_must_pass_the_password_rules(settings, credentials_file, monkeypatch, weak):
+    settings.DEMO_MODE = True
+    monkeypatch.setenv("FACTCHECK_DEMO_PASSWORD", weak)
+    with pytest.raises(CommandError, match="^FACTCHECK_DEMO_PASSWORD is refused: "):
+        call_command("create_demo_accounts")
+    assert get_user_model().objects.count() == 0
+
+
 def test_every_demo_account_can_open_the_admin(settings, credentials_file, monkeypatch, client):
     settings.DEMO_MODE = True
     monkeypatch.setenv("FACTCHECK_DEMO_PASSWORD", "a-chosen-demo-passphrase")
     call_command("create_demo_accounts")
     for username in ("editor", "editor2", "reviewer", "admin"):
-        assert client.login(username=username, password="a-chosen-demo-passphrase")
+        signed_in = client.post(
+            "/admin/login/", {"username": username, "password": "a-chosen-demo-passphrase"}, HTTP_HOST="127.0.0.1"
+        )
+        assert signed_in.status_code == 302, username
         assert client.get("/admin/", HTTP_HOST="127.0.0.1").status_code == 200, username
         assert client.get("/admin/annotations/claim/", HTTP_HOST="127.0.0.1").status_code == 200, username
         client.logout()

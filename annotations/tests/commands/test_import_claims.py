@@ -8,7 +8,7 @@ from annotations import bulk, workflow
 from annotations.exports import ExportFilters
 from annotations.exports.json_format import stream_json
 from annotations.models import Claim, ClaimOccurrence, Correction, Evidence, ReviewEvent, SourceDocument
-from annotations.tests.conftest import CLAIM_TEXT, SECOND_CLAIM_TEXT, SURVEY_CLAIM_TEXT, SURVEY_TEXT
+from annotations.tests.conftest import CLAIM_TEXT, SECOND_CLAIM_TEXT, SURVEY_CLAIM_TEXT, SURVEY_TEXT, triggers_off
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +21,11 @@ MAYOR_CLAIM_TEXT = "The mayor's office disputes the figure."  # straight quote, 
 def empty_claim_tables():
     """Empty the claim tables and restart their ids, as in a new database (the history too: test only).
 
-    Raw SQL, because the history refuses deletes; DELETE, not TRUNCATE, which PostgreSQL refuses
-    inside the test's transaction once deferred foreign-key checks are pending.
+    Raw SQL with triggers off, because the history refuses deletes; DELETE, not TRUNCATE, which
+    PostgreSQL refuses inside the test's transaction once deferred foreign-key checks are pending.
     """
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
+    with triggers_off(), connection.cursor() as cursor:
         for model in TABLES:
             table = model._meta.db_table
             cursor.execute(f"DELETE FROM {quote(table)}")
@@ -47,7 +47,8 @@ def snapshot() -> dict:
             Claim.objects.order_by("id").values(
                 "id", "text", "text_hash", "search_text", "status", "verdict", "note", "version",
                 "assignee__username", "submitted_by__username", "approved_by__username", "approved_at",
-                "published_at", "published_verdict", "published_note", "created_at", "updated_at",
+                "published_at", "published_verdict", "published_note", "speaker", "has_number", "has_quote",
+                "created_at", "updated_at",
             )  # fmt: skip
         ),
         "occurrences": list(
@@ -70,7 +71,7 @@ def snapshot() -> dict:
         "history": list(
             ReviewEvent.objects.order_by("claim_id", "id").values(
                 "id", "claim_id", "action", "actor__username", "status_before", "status_after", "verdict_before",
-                "verdict_after", "comment", "details", "claim_version", "created_at",
+                "verdict_after", "comment", "details", "claim_version", "created_at", "hash",  # the same chain
             )  # fmt: skip
         ),
     }

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from annotations.exports import ExportFilters
+from annotations.exports.claimreview import speaker_entity
 from annotations.models import Claim, Correction
 
 from .conftest import exported
@@ -96,3 +97,31 @@ def test_a_document_address_that_is_not_a_web_address_is_left_out(newsroom):
 
 def test_no_approved_claim_gives_an_empty_list(newsroom):
     assert json.loads(exported("claimreview", ExportFilters(claim_ids=(newsroom.claims.pending.pk,)))) == []
+
+
+def test_an_attributed_claim_names_its_speaker_as_the_author_of_the_claim(newsroom):
+    mayor = newsroom.claims.mayor  # "The mayor said the <b>bridge</b> is 100 years old."
+    assert mayor.speaker == "the mayor"
+    assert reviews()[mayor.text]["itemReviewed"]["author"] == {"@type": "Person", "name": "the mayor"}
+
+
+def test_a_claim_attributed_to_nobody_has_no_author(newsroom):
+    assert newsroom.claims.disputed.speaker == ""
+    assert "author" not in reviews()[newsroom.claims.disputed.text]["itemReviewed"]
+
+
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("the Cuban government", "Organization"),
+        ("its armed forces", "Organization"),
+        ("The New York Times", "Organization"),
+        ("the U.K. Foreign Office", "Organization"),
+        ("NATO", "Organization"),
+        ("Rubio", "Person"),
+        ("US General Dan Caine", "Person"),
+        ("Cuban President Miguel Díaz-Canel", "Person"),
+    ],
+)
+def test_a_speaker_is_an_organisation_by_its_name_else_a_person(name, kind):
+    assert speaker_entity(name) == {"@type": kind, "name": name}

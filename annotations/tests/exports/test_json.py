@@ -149,6 +149,20 @@ def test_a_pending_claim_has_empty_values_not_missing_ones(newsroom):
     assert record["evidence"] == record["corrections"] == []
 
 
+def test_each_claim_carries_its_check_worthiness_signals(newsroom):
+    records = claims_by_id(read_json())
+    mayor = records[newsroom.claims.mayor.pk]  # "The mayor said the <b>bridge</b> is 100 years old."
+    assert (mayor["speaker"], mayor["has_number"], mayor["has_quote"]) == ("the mayor", True, False)
+    quoted = records[newsroom.claims.in_review.pk]  # 'The minister said "we have no plans"...'
+    assert (quoted["speaker"], quoted["has_quote"]) == ("the minister", True)
+    plain = records[newsroom.claims.disputed.pk]  # "The river is the longest in the country."
+    assert (plain["speaker"], plain["has_number"], plain["has_quote"]) == ("", False, False)
+    for claim in Claim.objects.all():
+        assert (records[claim.pk]["speaker"], records[claim.pk]["has_number"], records[claim.pk]["has_quote"]) == (
+            claim.speaker, claim.has_number, claim.has_quote
+        )
+
+
 def test_the_history_is_there_only_when_asked_for(newsroom):
     assert all("history" not in claim for claim in read_json()["claims"])
     assert all("history" not in claim for claim in json_lines(exported("jsonl")))

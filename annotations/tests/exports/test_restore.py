@@ -174,6 +174,21 @@ def test_parse_gives_model_values():
     }  # fmt: skip
 
 
+def test_signals_in_the_backup_are_restored_and_older_backups_get_them_computed(tmp_path):
+    from annotations.ingest.signals import claim_signals
+
+    data = valid_backup()
+    data["claims"][0].update(speaker="the river authority", has_number=False, has_quote=True)  # as the file says
+    import_file(tmp_path, data)
+    kept = Claim.objects.get(pk=10)
+    assert (kept.speaker, kept.has_number, kept.has_quote) == ("the river authority", False, True)
+    computed, expected = Claim.objects.get(pk=11), claim_signals(SECOND)  # this record has none
+    assert (computed.speaker, computed.has_number, computed.has_quote) == (
+        expected.speaker, expected.has_number, expected.has_quote
+    )
+    assert computed.has_number  # "since 2010"
+
+
 def spoil(change):
     data = valid_backup()
     change(data)
@@ -210,6 +225,14 @@ BAD_FILES = {
     ),
     "boolean-id": (lambda data: claim0(data)["evidence"][0].update(id=True), "claims[0] (id 10): evidence[0].id: expected a whole number, got true"),
     "null-text": (lambda data: claim0(data).update(note=None), "claims[0] (id 10): note: expected a value, got null"),
+    "signal-not-a-flag": (
+        lambda data: claim0(data).update(speaker="Officials", has_number="yes", has_quote=False),
+        "claims[0] (id 10): has_number: expected true or false, got 'yes'",
+    ),
+    "signal-missing": (
+        lambda data: claim0(data).update(speaker="Officials", has_number=True),
+        "claims[0] (id 10): has_quote: missing",
+    ),
     "unknown-status": (lambda data: claim0(data).update(status="done"), "claims[0] (id 10): status: 'done' is not a status"),
     "unknown-verdict": (
         lambda data: claim0(data).update(verdict="true"), "claims[0] (id 10): verdict: 'true' is not a verdict"
