@@ -1,9 +1,10 @@
 """Paths -> stored documents: read, split and store the files.
 
-Parsed documents are stored in batches (``workflow.documents_load``: one transaction, each
-document whole). If a batch fails in the database, its documents are retried one by one so that a
-single bad document cannot stop the others. A large load reads and splits its files in a second
-process while this one writes to the database.
+Parsed documents are stored in batches (``workflow.documents_load``), each batch in one
+transaction with its corroboration suggestions, each document whole. If a batch fails in the
+database, its documents are retried one by one so that a single bad document cannot stop the
+others. A large load reads and splits its files in a second process while this one writes to the
+database.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
 import django
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
 from .. import corroboration, workflow
 from .extract import extract_sentences
@@ -115,12 +116,21 @@ def load_paths(
 
     def flush():
         nonlocal done
-        stored = []
-        for path, parsed, outcome in _store(batch, actor):
+        # The batch and its derived data commit together: a process killed between the two would
+        # leave documents whose suggestions no re-run computes, since it finds them loaded.
+        with transaction.atomic():
+            outcomes = list(_store(batch, actor))
+            stored = [result for _, _, result in outcomes if not isinstance(result, LoadError) and result.created]
+            if stored:
+                summary.suggestions += corroboration.suggestions_after_load(
+                    document_ids=[result.document.pk for result in stored],
+                    new_claim_ids=[pk for result in stored for pk in result.new_claim_ids],
+                )
+        batch.clear()
+        for path, parsed, outcome in outcomes:
             if isinstance(outcome, LoadError):
                 summary.errors.append(outcome)
             elif outcome.created:
-                stored.append(outcome)
                 summary.documents_new += 1
                 summary.claims_new += outcome.claims_new
                 summary.claims_existing += outcome.claims_existing
@@ -131,12 +141,6 @@ def load_paths(
             done += 1
             if progress is not None:
                 progress(done, len(files), path)
-        batch.clear()
-        if stored:  # derived data, in its own transaction: the batch is stored whatever happens here
-            summary.suggestions += corroboration.suggestions_after_load(
-                document_ids=[result.document.pk for result in stored],
-                new_claim_ids=[pk for result in stored for pk in result.new_claim_ids],
-            )
 
     sentences = 0
     for path, parsed in _parsed(files):

@@ -14,7 +14,7 @@ repair layer fixes the mistakes it is known to make on news text:
    piece ending in a title ("Gen.") or in a name's initial ("John F.", "E. B.") is joined to the
    next, unless the next begins like a new sentence ("The ...", "He ...").
 3. It splits a quoted passage of several sentences. Pieces are joined while a double quote that
-   closes later in the paragraph is open.
+   closes later in the paragraph (within ``MAX_QUOTED_PIECES`` pieces) is open.
 
 The word lists are data: extend them when a new source shows a new mistake, and add the case to
 ``annotations/tests/test_ingest.py``, which checks the cases against pysbd as well.
@@ -23,6 +23,7 @@ The word lists are data: extend them when a new source shows a new mistake, and 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from ctypes import byref, c_char_p, c_int, c_int32, create_string_buffer
 
@@ -79,6 +80,8 @@ _CLOSING_DOUBLE = "”»"
 _ANY_DOUBLE = re.compile("[\"“„«‟”»]")
 _LEADING_PUNCTUATION = "\"'“‘«(["
 _TRAILING_PUNCTUATION = ".,;:!?\"'”’»)]"
+# The most pieces one quotation is joined across (a quoted passage of several sentences).
+MAX_QUOTED_PIECES = 30
 
 
 def paragraphs(text: str) -> Iterator[tuple[int, int]]:
@@ -178,8 +181,10 @@ def _split_missed_breaks(paragraph: str, pieces: list[tuple[int, int]]) -> list[
         return pieces
     result = []
     for s, e in pieces:
-        for point in breaks:
-            if s < point < e:
+        # Only the breaks inside this piece (found by bisection: a line of a megabyte has
+        # thousands of pieces and breaks, and trying every break in every piece took minutes).
+        for point in breaks[bisect_right(breaks, s) : bisect_left(breaks, e)]:
+            if s < point:
                 result.append((s, point))
                 s = point
                 while paragraph[s].isspace():
@@ -240,14 +245,18 @@ def _opens_sentence(paragraph: str, s: int, e: int) -> bool:
 def _join_open_quotes(paragraph: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
     if len(pieces) < 2 or not _ANY_DOUBLE.search(paragraph):
         return pieces
+    quotes = [_quotes(paragraph[s:e]) for s, e in pieces]
     result = []
     index = 0
     while index < len(pieces):
-        depth = _quote_depth(paragraph, *pieces[index], 0)
+        depth = _quote_depth(0, *quotes[index])
         last = index
-        while depth and last + 1 < len(pieces):
+        # A quote still open after MAX_QUOTED_PIECES pieces is taken as one that never closes:
+        # looking to the end of the paragraph from every piece costs its length squared.
+        limit = min(len(pieces), index + MAX_QUOTED_PIECES)
+        while depth and last + 1 < limit:
             last += 1
-            depth = _quote_depth(paragraph, *pieces[last], depth)
+            depth = _quote_depth(depth, *quotes[last])
         if depth:  # the quote does not close in this paragraph: keep the pieces as they were
             last = index
         result.append((pieces[index][0], pieces[last][1]))
@@ -255,13 +264,18 @@ def _join_open_quotes(paragraph: str, pieces: list[tuple[int, int]]) -> list[tup
     return result
 
 
-def _quote_depth(paragraph: str, s: int, e: int, depth: int) -> int:
-    """Return how many double quotes are open after ``paragraph[s:e]``, given ``depth`` before.
+def _quotes(piece: str) -> tuple[int, bool]:
+    """Return how many curly double quotes ``piece`` opens less those it closes, and if its straight ones are odd."""
+    opened = sum(map(piece.count, _OPENING_DOUBLE)) - sum(map(piece.count, _CLOSING_DOUBLE))
+    return opened, piece.count('"') % 2 == 1
+
+
+def _quote_depth(depth: int, opened: int, odd_straight: bool) -> int:
+    """Return how many double quotes are open after a piece (see ``_quotes``), given ``depth`` before.
 
     Curly quotes are counted; an odd number of straight quotes opens or closes one.
     """
-    piece = paragraph[s:e]
-    depth += sum(map(piece.count, _OPENING_DOUBLE)) - sum(map(piece.count, _CLOSING_DOUBLE))
-    if piece.count('"') % 2:
+    depth += opened
+    if odd_straight:
         depth += -1 if depth > 0 else 1
     return max(depth, 0)

@@ -1,6 +1,7 @@
 """Reading, sentence splitting, boilerplate and normalisation: pure functions, no database."""
 
 import json
+import time
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from annotations.ingest.files import (
 )
 from annotations.ingest.loader import MSG_NO_SENTENCES, document_from_path, expand_paths
 from annotations.ingest.normalise import normalise_claim_text
-from annotations.ingest.sentences import breaker_spans, paragraphs, split_sentences
+from annotations.ingest.sentences import MAX_QUOTED_PIECES, breaker_spans, paragraphs, split_sentences
 from annotations.workflow import Sentence
 
 SEEDS = sorted(Path(settings.FACTCHECK_SEEDS_DIR).glob("*.txt"))
@@ -473,3 +474,37 @@ def test_invisible_characters_never_crash_the_splitter(line):
         assert text[start:end] == text[start:end].strip()
     assert [text[s:e] for s, e in spans][0] == "The mayor said 40 roads were closed on Friday."
     assert [text[s:e] for s, e in spans][-1] == "The council met 3 times this week."
+
+
+# --- Huge lines ---------------------------------------------------------------------------------
+# Each line below took from 15 seconds to over a minute to split (and a megabyte, hours) while the
+# repair layer compared every piece of a paragraph with every other; it takes well under a second.
+
+
+def seconds_to_split(text):
+    started = time.perf_counter()
+    spans = split_sentences(text)
+    return time.perf_counter() - started, spans
+
+
+def test_a_huge_line_of_quotes_that_never_close_splits_in_linear_time():
+    text = "“He left the house early. " * 8000
+    elapsed, spans = seconds_to_split(text)
+    assert elapsed < 5
+    assert len(spans) == 8000  # each quote stays open to the end: nothing is joined
+
+
+def test_a_huge_line_of_missed_breaks_splits_in_linear_time():
+    text = "They seized him. Gen. Caine said so. The house fell down on them. " * 15000
+    elapsed, spans = seconds_to_split(text)
+    assert elapsed < 5
+    first = ["They seized him.", "Gen. Caine said so.", "The house fell down on them."]
+    assert [text[s:e] for s, e in spans[:3]] == first
+
+
+def test_a_quotation_is_joined_across_at_most_max_quoted_pieces():
+    inner = " ".join(f"Sentence number {n} goes on." for n in range(MAX_QUOTED_PIECES - 1))
+    within = f"“{inner} The end.” He left."
+    beyond = f"“{inner} One more. The end.” He left."
+    assert [within[s:e] for s, e in split_sentences(within)] == [f"“{inner} The end.”", "He left."]
+    assert len(split_sentences(beyond)) == MAX_QUOTED_PIECES + 2  # left as the breaker split it

@@ -1,9 +1,9 @@
 """The loader's batching: one transaction per batch, a retry one by one, a reader process."""
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection, transaction
 
-from annotations import workflow
+from annotations import corroboration, history, workflow
 from annotations.ingest import loader
 from annotations.tests.conftest import triggers_off
 from annotations.models import (
@@ -166,3 +166,145 @@ def test_lines_of_invisible_characters_load(tmp_path):
     summary = loader.load_paths(paths)
     assert (summary.documents_new, summary.errors) == (1, [])
     assert summary.claims_new == 8
+
+
+# --- A crash in the middle of a load --------------------------------------------------------------
+
+
+def full_snapshot():
+    """Everything a load writes, by natural keys (ids and times differ between two loads)."""
+    return {
+        **snapshot(),
+        "suggestions": sorted(
+            Suggestion.objects.values_list(
+                "claim__text", "document__title", "start", "end", "passage_claim__text", "score", "stance", "reason"
+            )
+        ),
+        "term_counts": sorted(TermCount.objects.values_list("term", "claims")),
+        "postings": sorted(TermPosting.objects.values_list("term", "claim__text")),
+    }
+
+
+def wipe():
+    with triggers_off():  # the history refuses deletes
+        for model in (Suggestion, TermPosting, TermCount, ReviewEvent, ClaimOccurrence, Claim, SourceDocument):
+            model.objects.all()._raw_delete(model.objects.db)
+
+
+def assert_whole_documents(sentences_per_text):
+    """Each stored document has all its occurrences; each claim its created event and its index counts."""
+    for document in SourceDocument.objects.all():
+        positions = list(document.occurrences.order_by("position").values_list("position", flat=True))
+        assert positions == list(range(sentences_per_text[document.text])), document.title
+    assert not Claim.objects.filter(occurrences=None).exists()  # no claim left by a partial batch
+    assert sorted(ReviewEvent.objects.values_list("claim_id", "action")) == sorted(
+        (pk, Action.CREATED) for pk in Claim.objects.values_list("pk", flat=True)
+    )
+    assert list(history.verify()) == []
+    # Derived data: every stored claim is counted in the corroboration index, no more, no less.
+    indexed = TermCount.objects.filter(term=TermCount.ALL_CLAIMS).values_list("claims", flat=True).first() or 0
+    assert indexed == Claim.objects.count()
+
+
+class Killed(RuntimeError):
+    """Stands for a process killed in the middle of a load: not a database error, nothing catches it."""
+
+
+def crash_storing_the_third_batch(monkeypatch):
+    """Fail inside the batch's transaction, after its documents, claims and occurrences are written."""
+    real_insert, batches = workflow.bulk.insert_rows, []
+
+    def insert(model, *args, **kwargs):
+        if model is ReviewEvent:
+            batches.append(model)
+            if len(batches) == 3:
+                raise Killed("killed while storing")
+        return real_insert(model, *args, **kwargs)
+
+    monkeypatch.setattr(workflow.bulk, "insert_rows", insert)
+
+
+def crash_before_the_third_batch_suggestions(monkeypatch):
+    """Fail once the third batch's documents are stored, before its suggestions are computed."""
+    real, calls = corroboration.suggestions_after_load, []
+
+    def suggestions_after_load(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 3:
+            raise Killed("killed between the documents and their suggestions")
+        return real(**kwargs)
+
+    monkeypatch.setattr(corroboration, "suggestions_after_load", suggestions_after_load)
+
+
+def crash_reporting_the_fifth_document(monkeypatch):
+    """Fail in the progress callback of the third batch's first document."""
+
+    def progress(done, total, path):
+        if done == 5:
+            raise Killed("killed while reporting progress")
+
+    return progress
+
+
+@pytest.mark.parametrize(
+    "crash",
+    [crash_storing_the_third_batch, crash_before_the_third_batch_suggestions, crash_reporting_the_fifth_document],
+)
+@pytest.mark.django_db(transaction=True)  # real transactions: what a killed process leaves is what was committed
+def test_a_crash_mid_load_leaves_whole_documents_and_a_rerun_completes_the_load(tmp_path, monkeypatch, crash):
+    monkeypatch.setattr(loader, "BATCH_DOCUMENTS", 2)
+    monkeypatch.setattr(loader, "BATCH_SENTENCES", 10_000)
+    # Similar sentences across the articles (suggestions), one shared by some (one claim seen twice).
+    paths = write(tmp_path, [article(n, SHARED if n % 3 == 0 else "") for n in range(8)])
+    sentences_per_text = {
+        parsed.document.text: len(parsed.document.sentences) for parsed in map(loader.document_from_path, paths)
+    }
+    loader.load_paths(paths)
+    clean = full_snapshot()
+    assert clean["suggestions"] and clean["postings"]  # the check below covers derived data
+    wipe()
+
+    progress = crash(monkeypatch)
+    with pytest.raises(Killed):
+        loader.load_paths(paths, progress=progress)
+
+    stored = SourceDocument.objects.count()
+    assert 0 < stored < len(paths)
+    assert_whole_documents(sentences_per_text)
+
+    monkeypatch.undo()
+    monkeypatch.setattr(loader, "BATCH_DOCUMENTS", 2)
+    monkeypatch.setattr(loader, "BATCH_SENTENCES", 10_000)
+    summary = loader.load_paths(paths)
+
+    assert (summary.documents_existing, summary.documents_new, summary.errors) == (stored, len(paths) - stored, [])
+    assert_whole_documents(sentences_per_text)
+    assert full_snapshot() == clean
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_database_error_in_a_batch_still_lets_the_others_be_stored(tmp_path, monkeypatch):
+    """The retry one by one works inside the batch's transaction (savepoints), as PostgreSQL aborts on an error."""
+    paths = write(tmp_path, [article(n, SHARED) for n in range(4)])
+    culprit = (tmp_path / "002_article.txt").read_text(encoding="utf-8")
+    real_documents_load = workflow.documents_load
+
+    @transaction.atomic
+    def failing_in_sql(*, documents, actor=None):
+        results = real_documents_load(documents=documents, actor=actor)
+        if any(document.text == culprit for document in documents):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT * FROM no_such_table")
+        return results
+
+    monkeypatch.setattr(workflow, "documents_load", failing_in_sql)
+    monkeypatch.setattr(workflow, "document_load", lambda *, document, actor=None: failing_in_sql(
+        documents=[document], actor=actor)[0])
+    summary = loader.load_paths(paths)
+
+    assert (summary.documents_new, [error.path for error in summary.errors]) == (3, [str(paths[2])])
+    assert "could not be stored:" in str(summary.errors[0]) and "no_such_table" in str(summary.errors[0])
+    assert not SourceDocument.objects.filter(text=culprit).exists()
+    assert Claim.objects.get(text=SHARED).occurrences.count() == 3
+    assert_whole_documents({text: 5 for text in SourceDocument.objects.values_list("text", flat=True)})
