@@ -485,7 +485,7 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             "in_context": selectors.claim_in_context(claim),
             "evidence": selectors.claim_evidence(claim),
             "suggestions": self._suggestions(claim),
-            "corrections": claim.corrections.select_related("approved_by").order_by("id"),
+            "corrections": selectors.claim_corrections(claim),
             "history": selectors.claim_history(claim),
             "verdict_form": verdict_form,
             "evidence_form": evidence_form,

@@ -74,9 +74,10 @@ def claim_rows():
 
 
 def claim_detail():
-    """Return claims with what a claim's full view shows: people, publication, occurrences, evidence, corrections."""
-    from .models import Correction  # to join the model imports at the top of the module
+    """Return claims with what a claim's full view shows: people, publication, occurrences, evidence.
 
+    Its corrections come from ``claim_corrections``, which reads them only for a claim that can have any.
+    """
     # Only the columns shown: a document's text and a user's other fields stay in the database.
     return (
         Claim.objects.select_related("assignee", "submitted_by", "approved_by")
@@ -102,17 +103,21 @@ def claim_detail():
                 )
                 .order_by("id"),
             ),
-            Prefetch(
-                "corrections",
-                queryset=Correction.objects.select_related("approved_by")
-                .only(
-                    "claim_id", "created_at", "old_verdict", "new_verdict", "old_note", "new_note", "note",
-                    "approved_by__username",
-                )
-                .order_by("id"),
-            ),
         )
     )
+
+
+def claim_corrections(claim: Claim):
+    """Return the claim's corrections, oldest first, with their reviewers.
+
+    A correction is made by an approval after the first one (``approved_at`` past ``published_at``):
+    most claims never had one, and for them nothing is read.
+    """
+    from .models import Correction  # to join the model imports at the top of the module
+
+    if claim.approved_at is None or claim.approved_at == claim.published_at:
+        return Correction.objects.none()
+    return claim.corrections.select_related("approved_by").order_by("id")
 
 
 def claims_awaiting_review(reviewer):

@@ -1,6 +1,11 @@
 """API representations (read) and action inputs (validated here, ruled on by the workflow)."""
 
+import copy
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from annotations import selectors
 
 from annotations.models import (
     Claim,
@@ -17,13 +22,30 @@ from annotations.models import (
 # --- Read ---------------------------------------------------------------------------------------
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class ReadSerializer(serializers.ModelSerializer):
+    """A model serializer whose fields are built from the model once per class, not per instance.
+
+    DRF works each field out from the model again for every serializer made, a sixth of a claim's
+    detail; each instance gets a copy of the fields built the first time, unbound, as DRF copies
+    the declared ones. (The fields depend on the class alone: nothing here reads the request.)
+    """
+
+    def get_fields(self):
+        built = type(self).__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            type(self)._built_fields = built
+        return copy.deepcopy(built)
+
+
+
+class DocumentSerializer(ReadSerializer):
     class Meta:
         model = SourceDocument
         fields = ["id", "title", "publisher", "url", "published_on", "file_name", "content_hash", "loaded_at"]
 
 
-class DocumentClaimSerializer(serializers.ModelSerializer):
+class DocumentClaimSerializer(ReadSerializer):
     """A claim as it occurs in one document."""
 
     id = serializers.IntegerField(source="claim.id")
@@ -44,7 +66,7 @@ class DocumentDetailSerializer(DocumentSerializer):
         fields = [*DocumentSerializer.Meta.fields, "text", "claims"]
 
 
-class OccurrenceSerializer(serializers.ModelSerializer):
+class OccurrenceSerializer(ReadSerializer):
     document_title = serializers.CharField(source="document.title")
 
     class Meta:
@@ -52,7 +74,7 @@ class OccurrenceSerializer(serializers.ModelSerializer):
         fields = ["document", "document_title", "start", "end", "position"]
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(ReadSerializer):
     added_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -60,7 +82,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         fields = ["id", "claim", "stance", "url", "document", "start", "end", "title", "excerpt", "added_by", "added_at"]
 
 
-class SuggestionSerializer(serializers.ModelSerializer):
+class SuggestionSerializer(ReadSerializer):
     """A passage of another document that may state the same fact as the claim."""
 
     document_title = serializers.CharField(source="document.title", read_only=True)
@@ -77,7 +99,7 @@ class SuggestionSerializer(serializers.ModelSerializer):
         ]
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+class ClaimSerializer(ReadSerializer):
     assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
@@ -88,7 +110,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         ]
 
 
-class CorrectionSerializer(serializers.ModelSerializer):
+class CorrectionSerializer(ReadSerializer):
     """A published verdict or note changed by a later approval, with the public note saying why."""
 
     approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -105,7 +127,7 @@ class ClaimDetailSerializer(ClaimSerializer):
     )
     occurrences = OccurrenceSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
-    corrections = CorrectionSerializer(many=True, read_only=True, help_text="Oldest first.")
+    corrections = serializers.SerializerMethodField(help_text="Oldest first.")
 
     class Meta(ClaimSerializer.Meta):
         fields = [
@@ -113,8 +135,12 @@ class ClaimDetailSerializer(ClaimSerializer):
             "published_verdict", "published_note", "occurrences", "evidence", "corrections",
         ]
 
+    @extend_schema_field(CorrectionSerializer(many=True))
+    def get_corrections(self, claim):
+        return CorrectionSerializer(selectors.claim_corrections(claim), many=True).data
 
-class ReviewEventSerializer(serializers.ModelSerializer):
+
+class ReviewEventSerializer(ReadSerializer):
     actor = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True, help_text="Empty for the loader."
     )

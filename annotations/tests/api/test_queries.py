@@ -17,6 +17,7 @@ LIST = 2  # roles, the page's rows with their assignees
 DOCUMENT_DETAIL = 3  # roles, the document, its occurrences with their claims
 HISTORY = 3  # roles, the claim (its id), its events with their actors
 CLAIM_DETAIL = 5  # roles, the claim with its people, its occurrences, its evidence, its corrections
+CLAIM_DETAIL_NEVER_CORRECTED = 4  # the same but the corrections: never approved twice, it can have none
 
 
 @pytest.fixture
@@ -135,11 +136,18 @@ def test_the_claim_detail_runs_the_same_queries_whatever_its_corrections(queries
         workflow.claim_approve(claim_id=corrected, actor=approver, correction=correction)
         if verdict != "unverified":
             workflow.claim_reopen(claim_id=corrected, actor=cast.reviewer, reason="New figures.")
-    bare, bare_count = queries(cast.editor, f"/api/claims/{plain}/", CLAIM_DETAIL)
+    once = sixty_claims[2]  # approved once: no correction possible either
+    workflow.claim_assign(claim_id=once, actor=cast.editor)
+    workflow.claim_set_verdict(claim_id=once, actor=cast.editor, verdict="unverified", note="Asked; no answer.")
+    workflow.claim_submit(claim_id=once, actor=cast.editor)
+    workflow.claim_approve(claim_id=once, actor=cast.reviewer)
+    bare, bare_count = queries(cast.editor, f"/api/claims/{plain}/", CLAIM_DETAIL_NEVER_CORRECTED)
+    approved, approved_count = queries(cast.editor, f"/api/claims/{once}/", CLAIM_DETAIL_NEVER_CORRECTED)
     rich, rich_count = queries(cast.editor, f"/api/claims/{corrected}/", CLAIM_DETAIL)
-    assert (len(bare["corrections"]), [c["approved_by"] for c in rich["corrections"]]) == (0, ["admin1", "reviewer1"])
+    assert (len(bare["corrections"]), len(approved["corrections"])) == (0, 0)
+    assert [c["approved_by"] for c in rich["corrections"]] == ["admin1", "reviewer1"]
     assert rich["approved_by"] == "reviewer1"
-    assert bare_count == rich_count
+    assert bare_count == approved_count == rich_count - 1 == CLAIM_DETAIL_NEVER_CORRECTED
 
 
 # A write: roles, the claim's id, the workflow's transaction (a savepoint pair inside the test's
