@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -46,6 +47,7 @@ QUERY_POSTINGS = 1_000  # ...as long as they hold this many claims between them
 MAX_CANDIDATES = 50  # candidates scored exactly per claim, those sharing the rarest terms first
 CHUNK = 2_000  # claims read and scored at a time by a rebuild
 NUMBER_CONTEXT_BEFORE, NUMBER_CONTEXT_AFTER = 3, 4  # the words around a number that say what it counts
+TERMS_CACHE = 100_000  # texts whose terms are kept in memory (about 50 MB with the texts)
 
 # --- Terms --------------------------------------------------------------------------------------
 # A claim's terms are its words, lower-cased, without accents, stemmed (Snowball), with English
@@ -68,8 +70,7 @@ NEGATIONS = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str  # lower-cased, without accents or a possessive 's
     start: int
     end: int
@@ -78,8 +79,11 @@ class Token:
 
 
 def _plain(word: str) -> str:
-    word = unicodedata.normalize("NFKD", word.lower().replace("’", "'"))
-    word = "".join(char for char in word if not unicodedata.combining(char))
+    if word.isascii():  # nothing to decompose: the common case
+        word = word.lower()
+    else:
+        word = unicodedata.normalize("NFKD", word.lower().replace("’", "'"))
+        word = "".join(char for char in word if not unicodedata.combining(char))
     return word[:-2] if word.endswith("'s") else word
 
 
@@ -90,10 +94,34 @@ def _number(word: str) -> float | None:
             return float(digits)
         except ValueError:
             return None
+    if "-" not in word:
+        value = NUMBER_WORDS.get(word)
+        return None if value is None else float(value)
     parts = word.split("-")
     if all(part in NUMBER_WORDS for part in parts):
         return float(sum(NUMBER_WORDS[part] for part in parts))
     return None
+
+
+def _analysed(word: str, first: bool) -> tuple[str, bool, float | None, str | None]:
+    """Return what ``word`` is, first in its sentence or not: (plain text, is a name, number, term)."""
+    plain = _plain(word)
+    # A capitalised word inside the sentence is a name ("Cuban", "Maduro", "CIA"); so is a first
+    # word written in capitals only. Number words count only when written in lower case.
+    is_name = word[0].isupper() and (not first or (len(word) > 1 and word.isupper()))
+    number = _number(plain) if (word[0].isdigit() or word.islower() or first) else None
+    return plain, is_name and number is None, number, _term_of(plain, number)
+
+
+# A word is analysed once, not in every sentence holding it: words repeat far more than texts.
+@lru_cache(maxsize=200_000)
+def _word(word: str) -> tuple[str, bool, float | None, str | None]:
+    return _analysed(word, False)
+
+
+@lru_cache(maxsize=20_000)
+def _first_word(word: str) -> tuple[str, bool, float | None, str | None]:
+    return _analysed(word, True)
 
 
 @lru_cache(maxsize=20_000)
@@ -101,13 +129,8 @@ def tokens(text: str) -> tuple[Token, ...]:
     """Return the words of ``text`` with their spans, which are names and which are numbers."""
     result = []
     for index, match in enumerate(_TOKEN.finditer(text)):
-        word = match.group()
-        plain = _plain(word)
-        # A capitalised word inside the sentence is a name ("Cuban", "Maduro", "CIA"); so is a
-        # first word written in capitals only. Number words count only when written in lower case.
-        is_name = word[0].isupper() and (index > 0 or (len(word) > 1 and word.isupper()))
-        number = _number(plain) if (word[0].isdigit() or word.islower() or index == 0) else None
-        result.append(Token(plain, match.start(), match.end(), is_name and number is None, number))
+        plain, is_name, number, _ = _first_word(match.group()) if index == 0 else _word(match.group())
+        result.append(Token(plain, match.start(), match.end(), is_name, number))
     return tuple(result)
 
 
@@ -125,24 +148,37 @@ def _stop_words() -> frozenset[str]:
     return ENGLISH_STOP_WORDS
 
 
-def _term(token: Token) -> str | None:
-    """Return the term ``token`` counts as, or None if it is not one (a stop word, a lone letter)."""
-    if token.number is not None:
-        return f"{token.number:g}"
-    word = token.text
+def _term_of(word: str, number: float | None) -> str | None:
+    if number is not None:
+        return f"{number:g}"
     if len(word) < 2 or word in _stop_words() or word.endswith("n't"):
         return None
     return _stem(word)
 
 
+def _term(token: Token) -> str | None:
+    """Return the term ``token`` counts as, or None if it is not one (a stop word, a lone letter)."""
+    return _term_of(token.text, token.number)
+
+
+# The terms of a text are wanted again in later batches (as a candidate) and in the same batch
+# (indexed, then scored): kept for as many texts as a large corpus's candidates of a few batches.
+@lru_cache(maxsize=TERMS_CACHE)
+def _terms(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    words, names = [], []
+    analysed = _first_word
+    for word in _TOKEN.findall(text):
+        _, is_name, _, term = analysed(word)
+        analysed = _word
+        if term is not None:
+            (names if is_name else words).append(term)
+    return tuple(words), tuple(names)
+
+
 def terms(text: str) -> tuple[list[str], list[str]]:
     """Return the terms of ``text``: (words, names)."""
-    words, names = [], []
-    for token in tokens(text):
-        term = _term(token)
-        if term is not None:
-            (names if token.is_name else words).append(term)
-    return words, names
+    words, names = _terms(text)
+    return list(words), list(names)
 
 
 def _given(terms_of_one_text):
@@ -161,7 +197,7 @@ def term_counts(texts: Sequence[str]) -> sp.csr_matrix:
     """Return how often each term occurs in each text: one row per text, words then names."""
     if not texts:
         return sp.csr_matrix((0, 2 * FEATURES))
-    split = [terms(text) for text in texts]
+    split = [_terms(text) for text in texts]
     words = _hashing().transform([w for w, _ in split])
     names = _hashing().transform([n for _, n in split])
     return sp.hstack([words, names], format="csr")
@@ -276,21 +312,23 @@ def stance_for(
     claim's figure, or that names another source than the claim's, gives context.
     """
     conflicts, differences = [], []
-    claim_numbers, passage_numbers = _numbers(claim_text), _numbers(passage_text)
-    only_claim = {n: around for n, around in claim_numbers.items() if n not in passage_numbers}
-    only_passage = {n: around for n, around in passage_numbers.items() if n not in claim_numbers}
-    clashing = {
-        (mine, theirs)
-        for mine, around in only_claim.items()
-        for theirs, their_around in only_passage.items()
-        if around & their_around
-    }
-    if clashing:
-        mine, theirs = {pair[0] for pair in clashing}, {pair[1] for pair in clashing}
-        conflicts.append(f"number differs: {_shown(mine)} vs {_shown(theirs)}")
-    missing = [n for n in only_claim if not _is_year(n) and n not in {pair[0] for pair in clashing}]
-    if missing:
-        differences.append(f"the passage does not give the number {_shown(missing)}")
+    claim_numbers = _numbers(claim_text)
+    if claim_numbers:  # (a claim without figures differs on none)
+        passage_numbers = _numbers(passage_text)
+        only_claim = {n: around for n, around in claim_numbers.items() if n not in passage_numbers}
+        only_passage = {n: around for n, around in passage_numbers.items() if n not in claim_numbers}
+        clashing = {
+            (mine, theirs)
+            for mine, around in only_claim.items()
+            for theirs, their_around in only_passage.items()
+            if around & their_around
+        }
+        if clashing:
+            mine, theirs = {pair[0] for pair in clashing}, {pair[1] for pair in clashing}
+            conflicts.append(f"number differs: {_shown(mine)} vs {_shown(theirs)}")
+        missing = [n for n in only_claim if not _is_year(n) and n not in {pair[0] for pair in clashing}]
+        if missing:
+            differences.append(f"the passage does not give the number {_shown(missing)}")
     claim_negation, passage_negation = _negation(claim_text), _negation(passage_text)
     if (claim_negation is None) != (passage_negation is None):
         if claim_negation:
@@ -557,10 +595,10 @@ def _suggest(
         passages.sort(key=lambda item: (-item[0], item[2]))
         rows += [_row(claim_id, texts, other, occ, score, now) for score, other, occ in passages[:MAX_SUGGESTIONS]]
         if new_documents:
+            fresh = [occurrence for occurrence in occurrences[claim_id] if occurrence[0] in new_documents]
             for other, score in neighbours[claim_id]:
                 if other in mine or other in recomputed:
                     continue  # recomputed in full
-                fresh = [occurrence for occurrence in occurrences[claim_id] if occurrence[0] in new_documents]
                 offered[other] += [(score, claim_id, occurrence) for occurrence in fresh]
     for chunk in _chunks(sorted(mine), _in_chunks()):
         Suggestion.objects.filter(_among("claim_id", chunk)).delete()
