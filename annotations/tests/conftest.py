@@ -232,3 +232,18 @@ def one_new_event():
 def fast_password_hashing(settings):
     """Hash the cast's passwords cheaply: a test that makes six users spends seconds otherwise."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Four claims, one per mix of check-worthiness signals (admin and API list tests filter and sort them).
+COUNTED = "The ministry says 32 of its nationals were killed."  # "the ministry" sorts after "the armed ..."
+QUOTED = "The armed forces added the Cubans 'fell after fierce resistance.'"
+PLAIN = "Rumors of the deaths circulated on the island over the weekend."
+BOTH = "It described the dead as killed 'in combat actions', declaring two days of mourning."
+SIGNAL_CLAIMS = [COUNTED, QUOTED, PLAIN, BOTH]
+
+
+@pytest.fixture
+def signal_claims(load_document):
+    """Load four claims with different signals; return their ids by text."""
+    load_document(" ".join(SIGNAL_CLAIMS), "Signals", SIGNAL_CLAIMS)
+    return dict(Claim.objects.filter(text__in=SIGNAL_CLAIMS).values_list("text", "pk"))

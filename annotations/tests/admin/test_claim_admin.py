@@ -5,7 +5,10 @@ from django.urls import reverse
 
 from annotations import workflow
 from annotations.models import Claim, Correction, ReviewEvent
-from annotations.tests.conftest import CLAIM_TEXT, SECOND_CLAIM_TEXT, SURVEY_CLAIM_TEXT, document_input
+from annotations.tests.conftest import (
+    BOTH, CLAIM_TEXT, COUNTED, PLAIN, QUOTED, SECOND_CLAIM_TEXT, SIGNAL_CLAIMS, SURVEY_CLAIM_TEXT,
+    document_input,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -572,17 +575,6 @@ def test_bulk_approve_refuses_a_changed_verdict_that_needs_a_correction(client, 
 
 # --- Check-worthiness signals -------------------------------------------------------------------
 
-COUNTED = "The ministry says 32 of its nationals were killed."  # "the ministry" sorts after "the armed ..."
-QUOTED = "The armed forces added the Cubans 'fell after fierce resistance.'"
-PLAIN = "Rumors of the deaths circulated on the island over the weekend."
-BOTH = "It described the dead as killed 'in combat actions', declaring two days of mourning."
-SIGNAL_CLAIMS = [COUNTED, QUOTED, PLAIN, BOTH]
-
-
-@pytest.fixture
-def signal_claims(load_document):
-    load_document(" ".join(SIGNAL_CLAIMS), "Signals", SIGNAL_CLAIMS)
-    return {text: Claim.objects.get(text=text).pk for text in SIGNAL_CLAIMS}
 
 
 def column(name):

@@ -7,7 +7,9 @@ import pytest
 
 from annotations import workflow
 from annotations.models import Claim, ClaimStatus, ReviewEvent
-from annotations.tests.conftest import CLAIM_TEXT, SECOND_CLAIM_TEXT, SURVEY_CLAIM_TEXT
+from annotations.tests.conftest import (
+    BOTH, CLAIM_TEXT, COUNTED, PLAIN, QUOTED, SECOND_CLAIM_TEXT, SIGNAL_CLAIMS, SURVEY_CLAIM_TEXT,
+)
 
 from .conftest import claim_url
 
@@ -345,18 +347,6 @@ def test_a_claims_address_ignores_list_filters(reader, claim):
 
 # --- Claim list: check-worthiness signals -------------------------------------------------------
 
-COUNTED = "The ministry says 32 of its nationals were killed."  # "the ministry" sorts after "the armed ..."
-QUOTED = "The armed forces added the Cubans 'fell after fierce resistance.'"
-PLAIN = "Rumors of the deaths circulated on the island over the weekend."
-BOTH = "It described the dead as killed 'in combat actions', declaring two days of mourning."
-SIGNAL_CLAIMS = [COUNTED, QUOTED, PLAIN, BOTH]
-
-
-@pytest.fixture
-def signal_claims(load_document):
-    """Load four claims with different signals; return their ids by text."""
-    load_document(" ".join(SIGNAL_CLAIMS), "Signals", SIGNAL_CLAIMS)
-    return {text: claim_id(text) for text in SIGNAL_CLAIMS}
 
 
 def test_the_list_and_the_detail_show_the_signals(reader, signal_claims):
