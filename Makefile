@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve setup venv browser bench clean
+.PHONY: run test lint serve setup venv browser bench clean
 
 run: setup ## Set up, create the demo accounts and serve the admin at http://127.0.0.1:8000/admin/
 	FACTCHECK_DEMO=1 $(PY) manage.py create_demo_accounts
@@ -14,6 +14,11 @@ run: setup ## Set up, create the demo accounts and serve the admin at http://127
 
 test: setup browser ## Set up, then run the whole test suite
 	$(PY) -m pytest
+
+lint: venv ## Lint, check the formatting and the types (ruff, mypy; settings in pyproject.toml)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # Production: DEBUG off, settings from the environment (DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
 # DATABASE_URL, ...), static files by whitenoise. It migrates nothing: that is an upgrade step
@@ -48,4 +53,4 @@ bench: venv ## Run the benchmarks on throwaway PostgreSQL databases (see docs/PE
 	DATABASE_URL=$(BENCH_PG)/factcheck_corroboration_bench $(PY) bench/corroboration_bench.py --documents 10000
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -7,38 +7,27 @@ and every refusal comes back as the workflow's message. Read paths come from ``s
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.http import Http404
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from . import corroboration, exports, forms, roles, selectors, workflow
-from .models import Action, Claim, ClaimStatus, ReviewEvent, SourceDocument
+from . import corroboration, exports, forms, roles, selectors, vocabulary, workflow
+from .actions import APPROVE, ASSIGN, BY_NAME, CLAIM_ACTIONS
+from .models import Claim, ClaimStatus, ReviewEvent, SourceDocument
 from .pagination import FirstGroupPaginator
 
-STATUS_COLOURS = {
-    ClaimStatus.PENDING: "#6b7280",
-    ClaimStatus.IN_PROGRESS: "#2563eb",
-    ClaimStatus.IN_REVIEW: "#b45309",
-    ClaimStatus.RETURNED: "#be123c",
-    ClaimStatus.APPROVED: "#15803d",
-}
-VERDICT_COLOURS = {"verified": "#15803d", "disputed": "#b91c1c", "unverified": "#a16207", "": "#9ca3af"}
-
 MSG_BULK_UNSEEN = "not approved: approve only claims shown on the page, so that you have seen their verdict."
-
-# HTTP status of a page re-shown after a refusal, by kind of refusal.
-REFUSAL_STATUS = {"forbidden": 403, "conflict": 409, "not_found": 404}
+MSG_UNKNOWN_ACTION = "Unknown action {name!r}."
 
 
 def badge(label, colour):
     return format_html('<span class="fc-badge" style="background:{}">{}</span>', colour, label)
 
 
-class ReadOnlyAdminMixin:
+class ReadOnlyAdminMixin(admin.ModelAdmin):
     """No add, change or delete through generic admin forms: writes go through the workflow."""
 
     def has_add_permission(self, request, obj=None):
@@ -51,7 +40,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class RoleRequiredMixin:
+class RoleRequiredMixin(admin.ModelAdmin):
     """Users without a fact-check role see nothing."""
 
     def has_module_permission(self, request):
@@ -119,7 +108,10 @@ class DocumentFilter(admin.SimpleListFilter):
     parameter_name = "document"
 
     def lookups(self, request, model_admin):
-        return [(str(pk), Truncator(title).chars(60)) for pk, title in SourceDocument.objects.values_list("pk", "title")[:200]]
+        return [
+            (str(pk), Truncator(title).chars(60))
+            for pk, title in SourceDocument.objects.values_list("pk", "title")[:200]
+        ]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -138,7 +130,7 @@ class YesNoFilter(admin.SimpleListFilter):
     labels = ("Yes", "No")
 
     def lookups(self, request, model_admin):
-        return list(zip(("yes", "no"), self.labels))
+        return list(zip(("yes", "no"), self.labels, strict=True))
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -257,7 +249,7 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="document(s)")
     def documents(self, claim):
-        seen = {}
+        seen: dict[int, str] = {}
         for occurrence in claim.occurrences.all():
             seen.setdefault(occurrence.document.pk, occurrence.document.title)
         return format_html_join(
@@ -271,11 +263,11 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, claim):
-        return badge(claim.get_status_display(), STATUS_COLOURS[claim.status])
+        return badge(claim.get_status_display(), vocabulary.status_colour(claim.status))
 
     @admin.display(description="verdict", ordering="verdict")
     def verdict_badge(self, claim):
-        return badge(claim.get_verdict_display() or "—", VERDICT_COLOURS[claim.verdict])
+        return badge(claim.get_verdict_display() or "—", vocabulary.verdict_colour(claim.verdict))
 
     @admin.display(description="version")
     def version_seen(self, claim):
@@ -294,25 +286,26 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     # Bulk actions: each claim goes through the workflow; the message reports every refusal.
 
+    # The bulk actions that run a claim action, for the role it needs.
+    BULK = {"assign_to_me": ASSIGN, "assign_to_editor": ASSIGN, "approve_selected": APPROVE}
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
-        if not roles.is_editor(request.user):
-            actions.pop("assign_to_me", None)
-            actions.pop("assign_to_editor", None)
-        if not roles.is_reviewer(request.user):
-            actions.pop("approve_selected", None)
+        for name, claim_action in self.BULK.items():
+            if not claim_action.offered_to(request.user):
+                actions.pop(name, None)
         return actions
 
-    def response_action(self, request, queryset):
+    def response_action(self, request, queryset, *args, **kwargs):
         selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
         if any(as_id(value) is None for value in selected):
             self.message_user(request, "Nothing was changed: the selection holds an invalid claim id.", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
-        return super().response_action(request, queryset)
+        return super().response_action(request, queryset, *args, **kwargs)
 
-    def _bulk(self, request, queryset, verb, call, *, needs_version=False):
-        """Run ``call(claim_id, version_seen)`` for each selected claim through the workflow."""
+    def _bulk(self, request, queryset, verb, action, *, needs_version=False, **values):
+        """Run the claim ``action`` with ``values`` on each selected claim, as of the version seen."""
         done, refused = 0, []
         for claim_id in queryset.order_by().values_list("id", flat=True).distinct():
             seen = request.POST.get(f"version_{claim_id}")
@@ -320,7 +313,7 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 refused.append(f"Claim {claim_id}: {MSG_BULK_UNSEEN}")
                 continue
             try:
-                call(claim_id, seen)
+                action.perform(claim_id=claim_id, actor=request.user, version=seen, **values)
                 done += 1
             except workflow.WorkflowError as error:
                 refused.append(f"Claim {claim_id}: {error}")
@@ -331,8 +324,7 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Assign selected claims to me")
     def assign_to_me(self, request, queryset):
-        self._bulk(request, queryset, "assigned to you", lambda pk, seen: workflow.claim_assign(
-            claim_id=pk, actor=request.user, expected_version=seen))
+        self._bulk(request, queryset, "assigned to you", ASSIGN)
 
     @admin.action(description="Assign selected claims to the editor chosen")
     def assign_to_editor(self, request, queryset):
@@ -341,18 +333,11 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             self.message_user(request, "Choose the editor to assign the claims to.", messages.ERROR)
             return
         assignee = form.cleaned_data["assignee"]
-        self._bulk(
-            request,
-            queryset,
-            f"assigned to {assignee.get_username()}",
-            lambda pk, seen: workflow.claim_assign(
-                claim_id=pk, actor=request.user, assignee=assignee, expected_version=seen),
-        )
+        self._bulk(request, queryset, f"assigned to {assignee.get_username()}", ASSIGN, assignee=assignee)
 
     @admin.action(description="Approve selected claims")
     def approve_selected(self, request, queryset):
-        self._bulk(request, queryset, "approved", lambda pk, seen: workflow.claim_approve(
-            claim_id=pk, actor=request.user, expected_version=seen), needs_version=True)
+        self._bulk(request, queryset, "approved", APPROVE, needs_version=True)
 
     # Exports of the selection: streamed downloads, nothing changes.
 
@@ -381,7 +366,8 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path("queue/", self.admin_site.admin_view(self.queue_view), name="annotations_claim_queue"),
-        ] + super().get_urls()
+            *super().get_urls(),
+        ]
 
     def queue_view(self, request):
         """Claims in review that this reviewer may approve, oldest first."""
@@ -403,58 +389,48 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         if claim_id is None:
             raise Http404(f"No claim {object_id!r}.")
         claim = get_object_or_404(Claim.objects.select_related("assignee", "submitted_by", "approved_by"), pk=claim_id)
-        bound, status = {}, 200
+        bound, refusal = {}, None
         if request.method == "POST":
             outcome = self._perform(request, claim)
             if outcome is None:
                 return HttpResponseRedirect(request.get_full_path())
-            bound, status = outcome
+            bound, refusal = outcome
             claim.refresh_from_db()
-        return self._render_claim(request, claim, bound, status)
+        return self._render_claim(request, claim, bound, refusal)
 
     def _perform(self, request, claim):
-        """Run the posted action; return None on success, else (bound forms, HTTP status)."""
-        action = request.POST.get("_action", "")
-        user = request.user
-        handlers = {
-            "assign": (forms.VersionedForm, lambda d: workflow.claim_assign(claim_id=claim.pk, actor=user, expected_version=d["version"]), "The claim is yours."),
-            "verdict": (forms.VerdictForm, lambda d: workflow.claim_set_verdict(claim_id=claim.pk, actor=user, verdict=d["verdict"], note=d["note"], expected_version=d["version"]), "Verdict saved."),
-            "add_evidence": (forms.EvidenceForm, lambda d: workflow.evidence_add(
-                claim_id=claim.pk, actor=user, stance=d["stance"], url=d["url"],
-                document_id=d["document"].pk if d["document"] else None, start=d["start"], end=d["end"],
-                title=d["title"], excerpt=d["excerpt"], expected_version=d["version"]), "Evidence added."),
-            "remove_evidence": (forms.RemoveEvidenceForm, lambda d: workflow.evidence_remove(claim_id=claim.pk, evidence_id=d["evidence_id"], actor=user, expected_version=d["version"]), "Evidence removed."),
-            "attach_suggestion": (forms.AttachSuggestionForm, lambda d: workflow.suggestion_attach(
-                claim_id=claim.pk, suggestion_id=d["suggestion_id"], actor=user, expected_version=d["version"]),
-                "Suggested passage attached as evidence."),
-            "submit": (forms.VersionedForm, lambda d: workflow.claim_submit(claim_id=claim.pk, actor=user, expected_version=d["version"]), "Submitted for review."),
-            "approve": (forms.ApproveForm, lambda d: workflow.claim_approve(
-                claim_id=claim.pk, actor=user, comment=d["comment"], correction=d["correction"],
-                expected_version=d["version"]), "Approved."),
-            "return": (forms.CommentForm, lambda d: workflow.claim_return(claim_id=claim.pk, actor=user, comment=d["comment"], expected_version=d["version"]), "Returned to the editor."),
-            "reopen": (forms.ReasonForm, lambda d: workflow.claim_reopen(claim_id=claim.pk, actor=user, reason=d["reason"], expected_version=d["version"]), "Reopened."),
-            "comment": (forms.CommentForm, lambda d: workflow.claim_comment(claim_id=claim.pk, actor=user, comment=d["comment"]), "Comment added."),
-        }
-        if action not in handlers:
-            messages.error(request, f"Unknown action {action!r}.")
-            return {}, 400
-        form_class, call, done = handlers[action]
-        kwargs = {"documents": selectors.documents_for_passages(claim)} if form_class is forms.EvidenceForm else {}
-        form = form_class(request.POST, **kwargs)
+        """Run the posted action; return None on success, else (bound forms, the refusal if the workflow's)."""
+        name = request.POST.get("_action", "")
+        action = BY_NAME.get(name)
+        if action is None:
+            messages.error(request, MSG_UNKNOWN_ACTION.format(name=name))
+            return {}, None
+        form = forms.action_form(action)(request.POST, choices=self._choices(claim, action))
         if not form.is_valid():
             problems = "; ".join(
-                f"{name}: {' '.join(errors)}" if name != "__all__" else " ".join(errors)
-                for name, errors in form.errors.items()
+                f"{field}: {' '.join(map(str, errors))}" if field != "__all__" else " ".join(map(str, errors))
+                for field, errors in form.errors.items()
             )
             messages.error(request, f"Nothing was changed: {problems}")
-            return {action: form}, 400
+            return {action.name: form}, None
+        values = dict(form.cleaned_data)
+        version = values.pop("version", None)
         try:
-            call(form.cleaned_data)
+            action.perform(claim_id=claim.pk, actor=request.user, version=version, **values)
         except workflow.WorkflowError as error:
             messages.error(request, str(error))
-            return {action: form}, REFUSAL_STATUS.get(error.code, 400)
-        messages.success(request, done)
+            return {action.name: form}, error
+        messages.success(request, action.done)
         return None
+
+    @staticmethod
+    def _choices(claim, action) -> dict[str, list[tuple[int, str]]]:
+        """Return the choices of the action's document inputs: the documents the claim may cite."""
+        names = [spec.name for spec in action.inputs if spec.kind == "document"]
+        if not names:
+            return {}
+        documents = list(selectors.documents_for_passages(claim).values_list("pk", "title"))
+        return dict.fromkeys(names, documents)
 
     def _suggestions(self, claim):
         """Return the claim's suggested passages, each with its text cut into shared and other words."""
@@ -463,15 +439,17 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             suggestion.segments = corroboration.highlighted(claim.text, suggestion.passage)
         return suggestions
 
-    def _render_claim(self, request, claim, bound, status):
-        user = request.user
-        allowed = workflow.allowed_actions(claim, user)
-        initial = {"version": claim.version}
-        documents = selectors.documents_for_passages(claim)
-        verdict_form = bound.get("verdict") or forms.VerdictForm(initial={**initial, "verdict": claim.verdict, "note": claim.note})
-        evidence_form = bound.get("add_evidence") or forms.EvidenceForm(initial={**initial, "stance": "supports"}, documents=documents)
-        if "add_evidence" in bound:
-            evidence_form.fields["document"].queryset = documents
+    def _render_claim(self, request, claim, bound, refusal):
+        """Render the claim page; after a refused post, with the forms as sent and the refusal's status."""
+        status = 200 if request.method == "GET" else (refusal.status if refusal else 400)
+        allowed = set(workflow.allowed_actions(claim, request.user))
+        offered: dict[str, list] = {}
+        for action in CLAIM_ACTIONS:
+            if action.event in allowed:
+                form = bound.get(action.name) or forms.action_form(action)(
+                    initial={"version": claim.version}, choices=self._choices(claim, action)
+                )
+                offered.setdefault(action.place, []).append((action, form))
         context = {
             **self.admin_site.each_context(request),
             "title": f"Claim {claim.pk}",
@@ -480,22 +458,16 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             "original": claim,
             "claim": claim,
             "has_view_permission": True,
-            "allowed": set(allowed),
-            "Action": Action,
+            "offered": offered,
+            "claim_frozen": vocabulary.STATUSES[claim.status].frozen,
             "in_context": selectors.claim_in_context(claim),
             "evidence": selectors.claim_evidence(claim),
             "suggestions": self._suggestions(claim),
             "corrections": selectors.claim_corrections(claim),
             "history": selectors.claim_history(claim),
-            "verdict_form": verdict_form,
-            "evidence_form": evidence_form,
-            "return_form": bound.get("return") or forms.CommentForm(initial=initial),
-            "approve_form": bound.get("approve") or forms.ApproveForm(initial=initial),
-            "reopen_form": bound.get("reopen") or forms.ReasonForm(initial=initial),
-            "comment_form": bound.get("comment") or forms.CommentForm(initial=initial),
             "status_badge": self.status_badge(claim),
             "verdict_badge": self.verdict_badge(claim),
-            "is_conflict": status == 409,
+            "is_conflict": isinstance(refusal, workflow.Conflict),
         }
         return TemplateResponse(request, "admin/annotations/claim/work.html", context, status=status)
 
@@ -518,7 +490,8 @@ class SourceDocumentAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmi
                 self.admin_site.admin_view(self.export_view),
                 name="annotations_sourcedocument_export",
             ),
-        ] + super().get_urls()
+            *super().get_urls(),
+        ]
 
     def export_view(self, request, object_id, name):
         """Stream the document's HTML report (approved claims) or CSV (all its claims)."""
@@ -547,8 +520,8 @@ class SourceDocumentAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmi
             "original": document,
             "document": document,
             "segments": selectors.document_segments(document),
-            "counts": [(ClaimStatus(s).label, n, STATUS_COLOURS[s]) for s, n in counts.items()],
-            "verdict_colours": VERDICT_COLOURS,
+            "counts": [(ClaimStatus(s).label, n, vocabulary.status_colour(s)) for s, n in counts.items()],
+            "verdict_colours": {value: vocabulary.verdict_colour(value) for value in (*vocabulary.VERDICTS, "")},
             "claims_url": reverse("admin:annotations_claim_changelist") + f"?document={document.pk}",
             "report_url": reverse("admin:annotations_sourcedocument_export", args=[document.pk, "html"]),
             "csv_url": reverse("admin:annotations_sourcedocument_export", args=[document.pk, "csv"]),
@@ -566,6 +539,15 @@ class ReviewEventAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("claim", "actor")
     show_full_result_count = False
     readonly_fields = (
-        "claim", "actor", "action", "status_before", "status_after", "verdict_before",
-        "verdict_after", "comment", "details", "claim_version", "created_at",
+        "claim",
+        "actor",
+        "action",
+        "status_before",
+        "status_after",
+        "verdict_before",
+        "verdict_after",
+        "comment",
+        "details",
+        "claim_version",
+        "created_at",
     )

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from django.db import connection
 
+
 def stored_values(model, field: str, values: Sequence) -> dict:
     """Return ``{value: pk}`` for the given values of a unique ``field`` already stored."""
     # SQLite refuses statements with more than a few thousand parameters.
@@ -39,21 +40,22 @@ def insert_rows(
     """
     fields = list(fields)
     if skip_existing:
+        assert returning is not None, "skip_existing needs the unique field named by returning"
         position = fields.index(returning)
         stored = stored_values(model, returning, [row[position] for row in rows])
         rows = [row for row in rows if row[position] not in stored]
     if not rows:
         return []
     if connection.vendor != "postgresql":
-        objs = model.objects.bulk_create([model(**dict(zip(fields, row))) for row in rows])
+        objs = model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in rows])
         return [(obj.pk, getattr(obj, returning)) for obj in objs] if returning else []
     if returning is None:
         _copy(model, fields, rows)
         return []
     ids = _allocate_ids(model, len(rows))
-    _copy(model, [model._meta.pk.attname, *fields], [(pk, *row) for pk, row in zip(ids, rows)])
+    _copy(model, [model._meta.pk.attname, *fields], [(pk, *row) for pk, row in zip(ids, rows, strict=True)])
     position = fields.index(returning)
-    return [(pk, row[position]) for pk, row in zip(ids, rows)]
+    return [(pk, row[position]) for pk, row in zip(ids, rows, strict=True)]
 
 
 def _allocate_ids(model, count: int) -> list[int]:
@@ -71,12 +73,12 @@ def _copy(model, fields, rows):
     columns = [model._meta.get_field(name) for name in fields]
     names = ", ".join(quote(field.column) for field in columns)
     json_positions = [i for i, field in enumerate(columns) if field.get_internal_type() == "JSONField"]
-    with connection.cursor() as cursor:
-        # The psycopg cursor underneath Django's wrapper: COPY is not part of the DB-API.
-        with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                if json_positions:
-                    row = list(row)
-                    for i in json_positions:
-                        row[i] = columns[i].get_db_prep_value(row[i], connection)
-                copy.write_row(row)
+    statement = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
+    # The psycopg cursor underneath Django's wrapper: COPY is not part of the DB-API.
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            if json_positions:
+                row = list(row)
+                for i in json_positions:
+                    row[i] = columns[i].get_db_prep_value(row[i], connection)
+            copy.write_row(row)

@@ -1,66 +1,66 @@
-"""Forms of the admin workspace: they check the shape of the input; the workflow checks the rules."""
+"""Forms of the admin workspace: they check the shape of the input; the workflow checks the rules.
+
+The claim page's forms are built from the action table (``actions``), one per action.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import cast
 
 from django import forms
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
+from django.forms.forms import DeclarativeFieldsMetaclass
 
 from . import roles
-from .models import SourceDocument, Stance, Verdict
+from .actions import ClaimAction, Input
 
 
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+class ActionForm(forms.Form):
+    """A claim action's form; ``choices`` fills the choices of its document inputs (id, label)."""
 
-
-class VerdictForm(VersionedForm):
-    verdict = forms.ChoiceField(choices=Verdict.choices, widget=forms.RadioSelect)
-    note = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        help_text="Why this verdict; for 'unverified', what was tried.",
-    )
-
-
-class EvidenceForm(VersionedForm):
-    stance = forms.ChoiceField(choices=Stance.choices)
-    url = forms.CharField(label="Web address", required=False, max_length=2000)
-    document = forms.ModelChoiceField(
-        label="Or a passage of document", queryset=SourceDocument.objects.none(), required=False
-    )
-    start = forms.IntegerField(required=False, min_value=0, label="from character")
-    end = forms.IntegerField(required=False, min_value=1, label="to character")
-    title = forms.CharField(required=False, max_length=500)
-    excerpt = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}))
-
-    def __init__(self, *args, documents=None, **kwargs):
+    def __init__(self, *args, choices: dict[str, list[tuple[int, str]]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        if documents is not None:
-            self.fields["document"].queryset = documents
+        for name, options in (choices or {}).items():
+            field = self.fields.get(name)
+            if isinstance(field, forms.ChoiceField):
+                field.choices = [("", "---------"), *options]
 
 
-class RemoveEvidenceForm(VersionedForm):
-    evidence_id = forms.IntegerField(min_value=1)
+def _field(spec: Input) -> forms.Field:
+    label, help_text = spec.label or None, spec.help_text
+    if spec.kind == "choice":
+        assert spec.choices is not None
+        return forms.ChoiceField(
+            choices=spec.choices.choices, required=spec.required, widget=forms.RadioSelect if spec.radio else None,
+            label=label, help_text=help_text,
+        )  # fmt: skip
+    if spec.kind == "document":
+        return forms.TypedChoiceField(
+            coerce=int, empty_value=None, required=spec.required, label=label, help_text=help_text
+        )
+    if spec.kind == "integer":
+        return forms.IntegerField(
+            required=spec.required, min_value=spec.min_value, max_value=spec.max_value, label=label, help_text=help_text
+        )
+    # Texts are never required here: the workflow refuses a blank one with a message naming what is missing.
+    return forms.CharField(
+        required=False, max_length=spec.max_length, label=label, help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}) if spec.multiline else None,
+    )  # fmt: skip
 
 
-class AttachSuggestionForm(VersionedForm):
-    suggestion_id = forms.IntegerField(min_value=1, max_value=2**63 - 1)
-
-
-class CommentForm(VersionedForm):
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}))
-
-
-class ApproveForm(CommentForm):
-    correction = forms.CharField(
-        label="Public correction note",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
-        help_text="Needed when the verdict or note differs from what was published: what changed and why.",
-    )
-
-
-class ReasonForm(VersionedForm):
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}))
+@cache
+def action_form(action: ClaimAction) -> type[ActionForm]:
+    """Return the form class of ``action``: its target, its inputs and the version the change is based on."""
+    fields: dict[str, forms.Field] = {}
+    if action.versioned:
+        fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    for spec in filter(None, (action.target, *action.inputs)):
+        fields[spec.name] = _field(spec)
+    name = "".join(part.title() for part in action.name.split("_")) + "Form"
+    return cast(type[ActionForm], DeclarativeFieldsMetaclass(name, (ActionForm,), fields))
 
 
 class AssigneeForm(forms.Form):
@@ -72,7 +72,9 @@ class AssigneeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = roles.editors()
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = roles.editors()
 
 
 class ClaimActionForm(AssigneeForm, helpers.ActionForm):

@@ -30,7 +30,7 @@ HASHED_FIELDS = (
 
 def event_hash(previous: str, event: dict) -> str:
     """Return the hash of ``event`` (its ``HASHED_FIELDS`` by name) chained to ``previous``."""
-    created_at = event["created_at"].astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    created_at = event["created_at"].astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     content = [event[name] for name in HASHED_FIELDS[:-1]] + [created_at]
     encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(f"{previous}\n{encoded}".encode()).hexdigest()

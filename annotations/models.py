@@ -73,9 +73,7 @@ class Claim(models.Model):
     text_hash = models.CharField(max_length=64, help_text="SHA-256 of the normalised text.")
     # Searched with a case-sensitive LIKE: several times cheaper than a case-insensitive match
     # over the whole table, and indexed by trigrams on PostgreSQL (migration 0002).
-    search_text = models.GeneratedField(
-        expression=Lower("text"), output_field=models.TextField(), db_persist=True
-    )
+    search_text = models.GeneratedField(expression=Lower("text"), output_field=models.TextField(), db_persist=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     verdict = models.CharField(max_length=20, choices=Verdict.choices, blank=True, default="")
     note = models.TextField(blank=True, help_text="The editor's note on the verdict.")
@@ -116,7 +114,7 @@ class Claim(models.Model):
     has_number = models.BooleanField(default=False, help_text="States a number: a count, a toll, a date.")
     has_quote = models.BooleanField(default=False, help_text="Contains a quotation.")
     speaker = models.CharField(
-        max_length=200, blank=True, help_text="Who the claim is attributed to (\"the Cuban government\"), if anyone."
+        max_length=200, blank=True, help_text='Who the claim is attributed to ("the Cuban government"), if anyone.'
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -125,9 +123,7 @@ class Claim(models.Model):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["text_hash"], name="claim_text_hash_unique"),
-            models.CheckConstraint(
-                condition=Q(status__in=ClaimStatus.values), name="claim_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=ClaimStatus.values), name="claim_status_valid"),
             models.CheckConstraint(
                 condition=Q(verdict__in=["", *Verdict.values]),
                 name="claim_verdict_valid",
@@ -174,9 +170,7 @@ class ClaimOccurrence(models.Model):
     class Meta:
         ordering = ["document_id", "position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["document", "position"], name="occurrence_document_position_unique"
-            ),
+            models.UniqueConstraint(fields=["document", "position"], name="occurrence_document_position_unique"),
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="occurrence_span_valid"),
         ]
         indexes = [models.Index(fields=["claim", "document", "position"], name="occurrence_claim_idx")]
@@ -202,18 +196,14 @@ class Evidence(models.Model):
     title = models.CharField(max_length=500, blank=True)
     excerpt = models.TextField(blank=True)
     stance = models.CharField(max_length=10, choices=Stance.choices)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_added"
-    )
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_added")
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["claim_id", "id"]
         verbose_name_plural = "evidence"
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(url="") | Q(document__isnull=False), name="evidence_has_source"
-            ),
+            models.CheckConstraint(condition=~Q(url="") | Q(document__isnull=False), name="evidence_has_source"),
             models.CheckConstraint(
                 condition=Q(url="") | Q(url__startswith="http://") | Q(url__startswith="https://"),
                 name="evidence_url_http",
@@ -228,9 +218,7 @@ class Evidence(models.Model):
                 ),
                 name="evidence_passage_valid",
             ),
-            models.CheckConstraint(
-                condition=Q(stance__in=Stance.values), name="evidence_stance_valid"
-            ),
+            models.CheckConstraint(condition=Q(stance__in=Stance.values), name="evidence_stance_valid"),
         ]
 
     def __str__(self):
@@ -313,7 +301,7 @@ class TermPosting(models.Model):
         return f"term {self.term} in claim {self.claim_id}"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet["AppendOnlyModel"]):
     """Rows are only ever inserted: updates, deletes and upserts raise the model's refusals."""
 
     def update(self, **kwargs):
@@ -390,9 +378,7 @@ class ReviewEvent(AppendOnlyModel):
         ordering = ["claim_id", "id"]
         base_manager_name = "objects"  # the append-only one (see AppendOnlyModel)
         constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=Action.values), name="event_action_valid"
-            ),
+            models.CheckConstraint(condition=Q(action__in=Action.values), name="event_action_valid"),
             models.CheckConstraint(
                 condition=Q(status_after__in=ClaimStatus.values),
                 name="event_status_after_valid",

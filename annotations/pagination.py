@@ -1,6 +1,9 @@
 """Pagination that stays fast deep into a large, ordered table."""
 
-from django.core.paginator import Paginator
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 
 
 class IdFirstPaginator(Paginator):
@@ -10,6 +13,8 @@ class IdFirstPaginator(Paginator):
     their joined columns (a "deferred join"); the second query reads only the rows on the page.
     """
 
+    object_list: QuerySet[Any]
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
@@ -18,7 +23,7 @@ class IdFirstPaginator(Paginator):
             top = self.count
         ids = self.page_ids(bottom, top)
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return Page([rows[pk] for pk in ids if pk in rows], number, self)
 
     def page_ids(self, bottom: int, top: int) -> list:
         return list(self.object_list.values_list("pk", flat=True)[bottom:top])
@@ -45,7 +50,7 @@ class FirstGroupPaginator(IdFirstPaginator):
         by_id = queryset.order_by("pk").values_list("pk", flat=True)
         first = by_id.filter(self.first)
         first_count = first.count()
-        ids = list(first[bottom:min(top, first_count)]) if bottom < first_count else []
+        ids = list(first[bottom : min(top, first_count)]) if bottom < first_count else []
         if top > first_count:
             ids += list(by_id.exclude(self.first)[max(0, bottom - first_count) : top - first_count])
         return ids

@@ -8,9 +8,8 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Substr
 from django.utils.text import smart_split, unescape_string_literal
 
-from . import roles, workflow
+from . import roles, vocabulary
 from .models import (
-    Action,
     Claim,
     ClaimOccurrence,
     ClaimStatus,
@@ -21,13 +20,10 @@ from .models import (
     Verdict,
 )
 
-# The statuses in which the assignee still has work to do: those where they may edit the verdict.
-OPEN_STATUSES = tuple(workflow.TRANSITIONS[Action.VERDICT_SET])
-
 
 def my_open_work(user) -> Q:
     """Return the condition "assigned to ``user`` and still needing their work"."""
-    return Q(assignee_id=user.pk, status__in=OPEN_STATUSES)
+    return Q(assignee_id=user.pk, status__in=vocabulary.OPEN_STATUSES)
 
 
 def awaiting_review_by(reviewer) -> Q:
@@ -68,7 +64,15 @@ def search_claims(queryset, query: str):
 def claim_rows():
     """Return claims with what an API list row shows, and nothing more."""
     return Claim.objects.select_related("assignee").only(
-        "text", "status", "verdict", "version", "has_number", "has_quote", "speaker", "created_at", "updated_at",
+        "text",
+        "status",
+        "verdict",
+        "version",
+        "has_number",
+        "has_quote",
+        "speaker",
+        "created_at",
+        "updated_at",
         "assignee__username",
     )
 
@@ -82,10 +86,23 @@ def claim_detail():
     return (
         Claim.objects.select_related("assignee", "submitted_by", "approved_by")
         .only(
-            "text", "status", "verdict", "note", "version", "has_number", "has_quote", "speaker",
-            "created_at", "updated_at",
-            "approved_at", "published_at", "published_verdict", "published_note",
-            "assignee__username", "submitted_by__username", "approved_by__username",
+            "text",
+            "status",
+            "verdict",
+            "note",
+            "version",
+            "has_number",
+            "has_quote",
+            "speaker",
+            "created_at",
+            "updated_at",
+            "approved_at",
+            "published_at",
+            "published_verdict",
+            "published_note",
+            "assignee__username",
+            "submitted_by__username",
+            "approved_by__username",
         )
         .prefetch_related(
             Prefetch(
@@ -98,7 +115,15 @@ def claim_detail():
                 "evidence",
                 queryset=Evidence.objects.select_related("added_by")
                 .only(
-                    "claim_id", "stance", "url", "document_id", "start", "end", "title", "excerpt", "added_at",
+                    "claim_id",
+                    "stance",
+                    "url",
+                    "document_id",
+                    "start",
+                    "end",
+                    "title",
+                    "excerpt",
+                    "added_at",
                     "added_by__username",
                 )
                 .order_by("id"),
@@ -166,6 +191,11 @@ def claim_evidence(claim):
     return Evidence.objects.filter(claim=claim).select_related("document", "added_by").order_by("id")
 
 
+_SUGGESTION_FIELDS = (
+    "claim_id", "document__title", "start", "end", "passage_claim_id", "score", "stance", "reason", "created_at",
+)  # fmt: skip
+
+
 def claim_suggestions(claim_id):
     """Return the claim's suggested passages, closest first, in one query.
 
@@ -178,10 +208,7 @@ def claim_suggestions(claim_id):
     return (
         Suggestion.objects.filter(claim_id=claim_id)
         .select_related("document")
-        .only(
-            "claim_id", "document__title", "start", "end", "passage_claim_id", "score", "stance", "reason",
-            "created_at",
-        )  # fmt: skip
+        .only(*_SUGGESTION_FIELDS)
         .annotate(
             passage=Substr("document__text", F("start") + 1, F("end") - F("start")),
             attached_as=Subquery(attached),
@@ -211,7 +238,9 @@ def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 def claim_in_context(claim) -> list[InContext]:
     """Return, for each occurrence of the claim, its paragraph with the sentence marked."""
     result = []
-    occurrences = ClaimOccurrence.objects.filter(claim=claim).select_related("document").order_by("document_id", "position")
+    occurrences = (
+        ClaimOccurrence.objects.filter(claim=claim).select_related("document").order_by("document_id", "position")
+    )
     for occurrence in occurrences:
         text = occurrence.document.text
         left, right = paragraph_bounds(text, occurrence.start, occurrence.end)

@@ -22,15 +22,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
-import django  # noqa: E402
-
-from load_bench import rate, reset_database, write_articles  # noqa: E402
+import django
+from load_bench import rate, reset_database, write_articles
 
 
 def prepare(claims: int, seed: int) -> None:
     from django.core.management import call_command
 
-    from annotations.ingest.loader import load_paths
+    from annotations.workflow import load_paths
 
     reset_database()
     call_command("migrate", verbosity=0)
@@ -61,7 +60,7 @@ def put_claims_through_the_workflow(users, count: int) -> None:
     from annotations.models import Claim
 
     editor, reviewer = users["editor"], users["reviewer"]
-    ids = list(Claim.objects.order_by("id").values_list("id", flat=True)[: count])
+    ids = list(Claim.objects.order_by("id").values_list("id", flat=True)[:count])
     for n, claim_id in enumerate(ids):
         workflow.claim_assign(claim_id=claim_id, actor=editor)
         if n % 2:
@@ -82,7 +81,10 @@ def set_up(args) -> dict:
     if not args.reuse:
         started = time.perf_counter()
         put_claims_through_the_workflow(users, args.workflow)
-        print(f"workflow: {args.workflow} claims taken, ruled, submitted, approved in {time.perf_counter() - started:.1f} s")
+        print(
+            f"workflow: {args.workflow} claims taken, ruled, submitted, approved "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
     return users
 
 
@@ -134,7 +136,7 @@ def main() -> None:
     editor_client = Client(HTTP_HOST="127.0.0.1")
     editor_client.force_login(users["editor"])
     open_work = Claim.objects.filter(assignee=users["editor"], status__in=["in_progress", "returned"]).count()
-    pages = [
+    pages: list[tuple[str, str] | tuple[str, str, Client]] = [
         ("claim list, default view", "/admin/annotations/claim/"),
         ("claim list, filter status=in_review", "/admin/annotations/claim/?status__exact=in_review"),
         ("claim list, filter assigned to me", "/admin/annotations/claim/?assignee=me"),

@@ -131,7 +131,9 @@ def stop(server: subprocess.Popen) -> None:
 
 
 def to_ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
+    assert match, f"wrk printed an unexpected duration {value!r}"
+    number, unit = match.groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
 
 
@@ -142,9 +144,11 @@ def run_wrk(wrk: str, url: str, *, token: str, seconds: int, threads: int, conne
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)", output)
+    rps, requests = re.search(r"Requests/sec:\s+([\d.]+)", output), re.search(r"(\d+) requests in", output)
+    assert rps and requests, f"wrk printed no rate:\n{output}"
     return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "rps": float(rps.group(1)),
+        "requests": int(requests.group(1)),
         "p50": to_ms(latency["50"]),
         "p99": to_ms(latency["99"]),
         "non_2xx": int(errors.group(1)) if errors else 0,
@@ -200,12 +204,13 @@ def profile_during(server: subprocess.Popen, label: str, seconds: int) -> list[s
     PROFILES.mkdir(parents=True, exist_ok=True)
     for old in PROFILES.glob(profile_path(label, "*").name):
         old.unlink()
+    options = ["--duration", str(seconds), "--rate", "250", "--gil", "--nonblocking", "--format", "raw"]
     return [
         subprocess.Popen(
-            [py_spy, "record", "--pid", str(pid), "--duration", str(seconds), "--rate", "250", "--gil",
-             "--nonblocking", "--format", "raw", "--output", str(profile_path(label, pid))],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [py_spy, "record", "--pid", str(pid), *options, "--output", str(profile_path(label, pid))],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for pid in worker_pids(server)
     ]
 
@@ -244,11 +249,13 @@ KINDS = [
 
 def print_profile(label: str) -> None:
     """Print where the workers' CPU went during the run: by phase of the request, by kind of work."""
-    phases, kinds, total = {}, {}, 0
+    phases: dict[str, int] = {}
+    kinds: dict[str, int] = {}
+    total = 0
     for path in PROFILES.glob(profile_path(label, "*").name):
         for line in path.read_text().splitlines():
-            stack, _, count = line.rpartition(" ")
-            frames, count = stack.split(";"), int(count)
+            stack, _, samples = line.rpartition(" ")
+            frames, count = stack.split(";"), int(samples)
             total += count
             phase = next((name for name, pattern in PHASES if any(re.search(pattern, f) for f in frames)), "")
             kind = next((name for f in reversed(frames) for name, pattern in KINDS if re.search(pattern, f)), "")
@@ -256,7 +263,9 @@ def print_profile(label: str) -> None:
             kinds[kind or "other Python"] = kinds.get(kind or "other Python", 0) + count
 
     def shares(counts):
-        return ", ".join(f"{name} {n * 100 / max(total, 1):.0f}%" for name, n in sorted(counts.items(), key=lambda i: -i[1]))
+        return ", ".join(
+            f"{name} {n * 100 / max(total, 1):.0f}%" for name, n in sorted(counts.items(), key=lambda i: -i[1])
+        )
 
     print(f"  {label} ({total:,} samples holding the GIL)")
     print(f"    by phase: {shares(phases)}")
@@ -315,9 +324,10 @@ def main() -> None:
             ("claim detail", f"{base}/api/claims/{middle}/", None),
             (f"POST comment ({len(ids)} claims in turn)", f"{base}/", str(script)),
         ]
+        workers = f"gthread workers of {args.worker_threads} threads" if args.worker_threads else "sync workers"
         print(
             f"\nPostgreSQL {server_version // 10000}.{server_version % 10000}, {total:,} claims; "
-            f"gunicorn {args.workers} {f'gthread workers of {args.worker_threads} threads' if args.worker_threads else 'sync workers'}; wrk {args.threads} threads, {args.connections} "
+            f"gunicorn {args.workers} {workers}; wrk {args.threads} threads, {args.connections} "
             f"connections, {args.duration} s per endpoint after {args.warmup} s of warm-up; "
             f"{os.cpu_count()} cpus shared by all"
         )
@@ -327,7 +337,7 @@ def main() -> None:
               f"{'cores':>7} {'non-2xx':>7}")  # fmt: skip
         results = {}
         for label, target, lua in endpoints:
-            options = dict(token=token, threads=args.threads, connections=args.connections, script=lua)
+            options = {"token": token, "threads": args.threads, "connections": args.connections, "script": lua}
             if args.warmup:
                 run_wrk(wrk, target, seconds=args.warmup, **options)
             samplers = profile_during(server, label, args.duration) if args.profile else []
@@ -337,7 +347,9 @@ def main() -> None:
             for sampler in samplers:
                 sampler.wait()
             used = {key: after[key] - before[key] for key in before}
-            per_request = result["cpu_ms"] = {key: used[key] * 1000 / result["requests"] for key in ("app", "db", "load")}
+            per_request = result["cpu_ms"] = {
+                key: used[key] * 1000 / result["requests"] for key in ("app", "db", "load")
+            }
             # Busy elsewhere: the machine's busy time less ours, in cores.
             others = result["others"] = (used["machine"] - used["app"] - used["db"] - used["load"]) / args.duration
             print(f"{label:40} {result['rps']:7.0f} {result['p50']:7.1f} {result['p99']:7.1f} "
@@ -368,8 +380,10 @@ def main() -> None:
         print(f"{'met   ' if met else 'MISSED'} {goal}")
     busy = max(r["others"] for r in results.values())
     if busy > 0.2:
-        print(f"\nother processes kept up to {busy:.2f} cores busy during a run ('busy' column): "
-              "requests/s are low by about that share; compare the CPU per request instead")
+        print(
+            f"\nother processes kept up to {busy:.2f} cores busy during a run ('busy' column): "
+            "requests/s are low by about that share; compare the CPU per request instead"
+        )
 
 
 if __name__ == "__main__":

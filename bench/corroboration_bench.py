@@ -122,7 +122,7 @@ OTHER_TEMPLATES = [
     "In {place}, residents said the {adj} {noun} and the {noun2} were their main worries.",
     "{person} {verb_pp} the {noun2} plan, calling it {adj}.",
     "The cost of the {noun} rose to {m} million dollars, {person} said.",
-    "\"We have waited {n} years for this {noun},\" said {person}, a {job}.",
+    '"We have waited {n} years for this {noun}," said {person}, a {job}.',
     "A {adj} {noun2} opened in {place} in {month}, the first in {n} years.",
     "Critics said the {noun} in {place} had been {verb_pp} without a {noun2}.",
     "{person} has worked as a {job} in {place} since {year}.",
@@ -260,11 +260,7 @@ def quality(labels: dict[str, tuple[int, str]]) -> tuple[float, float, int]:
     for pk, fact in fact_of.items():
         by_fact[fact].append(pk)
     expected = {
-        (a, b)
-        for claims in by_fact.values()
-        for a in claims
-        for b in claims
-        if a != b and documents[b] - documents[a]
+        (a, b) for claims in by_fact.values() for a in claims for b in claims if a != b and documents[b] - documents[a]
     }
     suggested = {
         (a, b)
@@ -291,8 +287,8 @@ def main() -> None:
     from django.db import connection
 
     from annotations import corroboration
-    from annotations.ingest import loader
     from annotations.models import Suggestion, TermCount, TermPosting
+    from annotations.workflow import loading as loader
 
     call_command("migrate", verbosity=0)
     server = connection.cursor().connection.info.server_version
@@ -300,7 +296,7 @@ def main() -> None:
     print(f"cpus: {os.cpu_count()}, python {sys.version.split()[0]}")
 
     # Time each call of the suggestions step, by how many documents were loaded before it.
-    calls = []
+    calls: list[tuple[int, int, float]] = []  # (documents loaded before, documents, seconds)
     real = corroboration.suggestions_after_load
 
     def timed(*, document_ids, new_claim_ids):
@@ -333,13 +329,13 @@ def main() -> None:
     print(f"  without them: {(seconds - suggesting) / documents * 1000:.2f} ms/document")
     print(f"suggestions' time per document, by documents already loaded (batches of {loader.BATCH_SENTENCES:,} "
           "sentences):")  # fmt: skip
-    segments = defaultdict(lambda: [0, 0.0])
+    documents_in: dict[int, int] = defaultdict(int)
+    seconds_in: dict[int, float] = defaultdict(float)
     for before, count, spent in calls:
-        segment = segments[before // args.step]
-        segment[0] += count
-        segment[1] += spent
-    for index in sorted(segments):
-        count, spent = segments[index]
+        documents_in[before // args.step] += count
+        seconds_in[before // args.step] += spent
+    for index in sorted(documents_in):
+        count, spent = documents_in[index], seconds_in[index]
         print(f"  {index * args.step:>7,}-{(index + 1) * args.step:<7,} {spent / count * 1000:7.2f} ms/document")
     print(
         f"index: {TermCount.objects.count():,} terms counted, {TermPosting.objects.count():,} postings; "

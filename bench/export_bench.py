@@ -97,7 +97,7 @@ STANCES = ["supports", "refutes", "context"]
 VERDICTS = ["verified", "disputed", "unverified"]
 EDITORS = ["ana.editor", "ben.editor", "carla.editor", "dario.editor", "eva.editor", "femi.editor"]
 REVIEWERS = ["gloria.reviewer", "hugo.reviewer", "ines.reviewer"]
-START = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
+START = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
 
 DOCUMENT_COLUMNS = (
     "id", "title", "publisher", "url", "published_on", "file_name", "text", "content_hash", "loaded_at",
@@ -140,7 +140,9 @@ class Corpus:
 
     def chunks(self, documents_per_chunk: int = 1000):
         while self.next_claim <= self.target:
-            chunk = {"documents": [], "claims": [], "occurrences": [], "evidence": [], "events": [], "corrections": []}
+            chunk: dict[str, list] = {
+                "documents": [], "claims": [], "occurrences": [], "evidence": [], "events": [], "corrections": []
+            }  # fmt: skip
             passages: list[tuple[int, int, int, str]] = []
             for _ in range(documents_per_chunk):
                 if self.next_claim > self.target:
@@ -376,6 +378,12 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def own_cpu_seconds() -> float:
+    """Return the CPU time (user + system) of this process."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def cpu_seconds(pid: int | None = None) -> float | None:
     """Return the CPU time (user + system) of this process, or of process ``pid`` from /proc."""
     if pid is None:
@@ -402,7 +410,7 @@ def export_once(name: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
-    before, cpu, database_cpu = peak_mb(), cpu_seconds(), cpu_seconds(backend)
+    before, cpu, database_cpu = peak_mb(), own_cpu_seconds(), cpu_seconds(backend)
     size = lines = 0
     started = time.perf_counter()
     with open(os.devnull, "wb") as sink:
@@ -411,11 +419,13 @@ def export_once(name: str) -> None:
             size += len(chunk)
             lines += chunk.count(b"\n")
     seconds = time.perf_counter() - started
-    database_cpu = cpu_seconds(backend) - database_cpu if database_cpu is not None else None
+    database_after = cpu_seconds(backend)
+    if database_cpu is not None and database_after is not None:
+        database_cpu = database_after - database_cpu
     rows = lines - 1 if name == "csv" else lines  # the CSV has a header; no cell holds a line break
     result = {
         "format": name, "claims": claims, "rows": rows, "bytes": size, "seconds": seconds,
-        "cpu": cpu_seconds() - cpu, "database_cpu": database_cpu, "before_mb": before, "peak_mb": peak_mb(),
+        "cpu": own_cpu_seconds() - cpu, "database_cpu": database_cpu, "before_mb": before, "peak_mb": peak_mb(),
     }  # fmt: skip
     print("RESULT " + json.dumps(result))
 
@@ -446,14 +456,15 @@ def profile_jsonl(url: str) -> None:
     own: dict[str, int] = {}
     total = 0
     for line in out.read_text().splitlines():
-        stack, count = line.rsplit(" ", 1)
+        stack, samples = line.rsplit(" ", 1)
+        count = int(samples)
         frames = [re.sub(r":\d+\)$", ")", frame) for frame in stack.split(";")]
         if not any(frame.startswith("stream_jsonl ") for frame in frames):
             continue  # start-up
-        total += int(count)
-        own[frames[-1]] = own.get(frames[-1], 0) + int(count)
+        total += count
+        own[frames[-1]] = own.get(frames[-1], 0) + count
         for frame in set(frames):
-            inclusive[frame] = inclusive.get(frame, 0) + int(count)
+            inclusive[frame] = inclusive.get(frame, 0) + count
     print(f"\nwhere a JSON Lines export spends its CPU (py-spy, {total:,} samples; stacks in {out.relative_to(ROOT)}):")
     for title, counts in (("including callees", inclusive), ("own time", own)):
         print(f"  {title}:")

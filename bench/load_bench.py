@@ -125,7 +125,8 @@ def _fill(template: str, rng: random.Random) -> str:
 
 def article(rng: random.Random) -> tuple[str, int]:
     """Return the text of one synthetic article and how many sentences it was built from."""
-    paragraphs, count = [], 0
+    paragraphs: list[list[str]] = []
+    count = 0
     for _ in range(rng.randint(20, 40)):
         if not paragraphs or len(paragraphs[-1]) >= rng.randint(1, 4):
             paragraphs.append([])
@@ -140,7 +141,8 @@ def article(rng: random.Random) -> tuple[str, int]:
 
 def write_articles(folder: Path, claims: int, seed: int) -> tuple[list[Path], int]:
     rng = random.Random(seed)
-    paths, total = [], 0
+    paths: list[Path] = []
+    total = 0
     while total < claims:
         text, count = article(rng)
         path = folder / f"{len(paths):06d}_bench.txt"
@@ -191,7 +193,10 @@ class StatementTimer:
 
     def report(self, documents: int) -> None:
         spent = sum(seconds for _, seconds in self.totals.values())
-        print(f"  statements: {spent:.2f} s in all (COPY streams are not counted here; the rest is COPY, Python and commits)")
+        print(
+            f"  statements: {spent:.2f} s in all "
+            "(COPY streams are not counted here; the rest is COPY, Python and commits)"
+        )
         for kind, (count, seconds) in sorted(self.totals.items(), key=lambda item: -item[1][1]):
             print(f"    {seconds:6.2f} s  {seconds / documents * 1000:5.2f} ms/document  "
                   f"{count:>6,}x  {kind[:60]}")  # fmt: skip
@@ -207,9 +212,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1, help="random seed of the articles")
     parser.add_argument("--pysbd-sample", type=int, default=300, help="articles given to pysbd")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the load")
-    parser.add_argument(
-        "--statements", action="store_true", help="print the time spent in each kind of statement"
-    )
+    parser.add_argument("--statements", action="store_true", help="print the time spent in each kind of statement")
     args = parser.parse_args()
 
     reset_database()
@@ -220,9 +223,10 @@ def main() -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from annotations.ingest.loader import document_from_path, load_paths
+    from annotations.ingest.documents import document_from_path
     from annotations.ingest.sentences import paragraphs, split_paragraph
     from annotations.models import Claim, ClaimOccurrence
+    from annotations.workflow import load_paths
 
     call_command("migrate", verbosity=0)
     server = connection.cursor().connection.info.server_version
@@ -307,7 +311,7 @@ def main() -> None:
         seconds = time.perf_counter() - started
         print(f"splitting only, pysbd: {rate(sum(map(len, reference)), seconds)} sentences")
         ours = [[p[s:e] for s, e in split_paragraph(p)] for p in sample]
-        agree = sum(a == b for a, b in zip(ours, reference))
+        agree = sum(a == b for a, b in zip(ours, reference, strict=True))
         print(f"  same split as pysbd: {agree:,} of {len(sample):,} paragraphs")
 
 

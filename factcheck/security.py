@@ -5,7 +5,7 @@ import ipaddress
 from csp.constants import NONE, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponseBase, JsonResponse
 from django.template.response import TemplateResponse
 
 # Downloaded HTML (the report: the admin's export, /api/reports/report.html) is a document to
@@ -70,6 +70,7 @@ def lockout_response(request, original_response=None, credentials=None):
     """Answer a locked-out sign-in: JSON under /api/, the admin's page elsewhere; 429 either way."""
     minutes = lockout_minutes()
     message = MSG_LOCKED_OUT.format(minutes=minutes)
+    response: HttpResponseBase
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": message, "code": "locked_out"}, status=429)
     else:

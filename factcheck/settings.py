@@ -61,9 +61,7 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-only-for-local-use"
 
 ALLOWED_HOSTS = [
-    host.strip()
-    for host in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
-    if host.strip()
+    host.strip() for host in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if host.strip()
 ]
 
 INSTALLED_APPS = [

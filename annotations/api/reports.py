@@ -1,7 +1,7 @@
 """Reports over the API: each export format at its own address, streamed, with the same filters.
 
-    GET /api/reports/claims.csv | claims.json | claims.jsonl | claimreview.jsonld | report.html
-        ?status=approved,in_review &verdict=... &document=3,4 &since=2026-01-31 &history=true
+GET /api/reports/claims.csv | claims.json | claims.jsonl | claimreview.jsonld | report.html
+    ?status=approved,in_review &verdict=... &document=3,4 &since=2026-01-31 &history=true
 """
 
 from drf_spectacular.types import OpenApiTypes
@@ -9,7 +9,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.views import APIView
 
 from annotations.exports import FORMATS, ExportFilters, FilterError, streaming_response
 
@@ -48,7 +47,7 @@ def _parameters(fmt):
     return [OpenApiParameter(n, kinds.get(n, OpenApiTypes.STR), description=descriptions[n]) for n in names]
 
 
-class ReportView(RoleRequiredMixin, APIView):
+class ReportView(RoleRequiredMixin):
     """Stream one export of the claims; the filters used are in the ``Export-Filters`` header."""
 
     format_name = ""
@@ -88,7 +87,12 @@ def report_view(name: str):
         operation_id=f"reports_{name}",
         summary=f"Export claims: {fmt.file_name}",
         parameters=_parameters(fmt),
-        responses={(200, media_type): OpenApiResponse(BODIES.get(name, OpenApiTypes.STR), description=f"The {name} export, streamed.")},
+        responses={
+            (200, media_type): OpenApiResponse(
+                BODIES.get(name, OpenApiTypes.STR), description=f"The {name} export, streamed."
+            )
+        },
     )(get)
-    view = type(f"{name.title()}ReportView", (ReportView,), {"format_name": name, "get": get, "__doc__": ReportView.__doc__})
+    attributes = {"format_name": name, "get": get, "__doc__": ReportView.__doc__}
+    view: type[ReportView] = type(f"{name.title()}ReportView", (ReportView,), attributes)
     return view.as_view()

@@ -38,13 +38,6 @@ ETAG_HEADER = {
     "description": 'The claim\'s version as an entity tag, e.g. "claim-12-v3": send it back as If-Match.',
     "schema": {"type": "string", "pattern": r'^"claim-[0-9]+-v[0-9]+"$'},
 }
-IF_MATCH = {
-    "in": "header",
-    "name": "If-Match",
-    "required": False,
-    "description": "The claim's ETag (or its version number) the change is based on; a stale one gets 412.",
-    "schema": {"type": "string", "pattern": r'^(W/)?"?(claim-[0-9]+-v)?[0-9]+"?$'},
-}
 
 
 def _answers_claim(response: dict) -> bool:
@@ -52,13 +45,11 @@ def _answers_claim(response: dict) -> bool:
     return schema.get("$ref") == CLAIM_REF
 
 
-def _declare_etag(operation_id: str, method: str, operation: dict) -> None:
-    """Declare the ETag on every answer that is a claim, and If-Match on the writes that take it."""
-    claim_answers = [r for code, r in operation.get("responses", {}).items() if code[:1] == "2" and _answers_claim(r)]
-    for response in claim_answers:
-        response.setdefault("headers", {})["ETag"] = ETAG_HEADER
-    if claim_answers and method != "get" and not operation_id.endswith("_comment_create"):  # comments take no version
-        operation.setdefault("parameters", []).append(IF_MATCH)
+def _declare_etag(operation: dict) -> None:
+    """Declare the ETag on every answer that is a claim (the writes declare their If-Match themselves)."""
+    for code, response in operation.get("responses", {}).items():
+        if code[:1] == "2" and _answers_claim(response):
+            response.setdefault("headers", {})["ETag"] = ETAG_HEADER
 
 
 def add_error_responses(result, generator, request, public):
@@ -67,7 +58,7 @@ def add_error_responses(result, generator, request, public):
     reference = {"$ref": "#/components/schemas/Error"}
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
-            _declare_etag(operation.get("operationId", ""), method, operation)
+            _declare_etag(operation)
             responses = operation.setdefault("responses", {})
             for code in _errors_for(path, method):
                 responses.setdefault(

@@ -1,12 +1,16 @@
 """API representations (read) and action inputs (validated here, ruled on by the workflow)."""
 
+from __future__ import annotations
+
 import copy
+from functools import cache
+from typing import Any, ClassVar
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotations import selectors
-
+from annotations.actions import ClaimAction, Input
 from annotations.models import (
     Claim,
     ClaimOccurrence,
@@ -14,9 +18,7 @@ from annotations.models import (
     Evidence,
     ReviewEvent,
     SourceDocument,
-    Stance,
     Suggestion,
-    Verdict,
 )
 
 # --- Read ---------------------------------------------------------------------------------------
@@ -30,13 +32,14 @@ class ReadSerializer(serializers.ModelSerializer):
     the declared ones. (The fields depend on the class alone: nothing here reads the request.)
     """
 
+    _built_fields: ClassVar[dict[str, serializers.Field]]
+
     def get_fields(self):
         built = type(self).__dict__.get("_built_fields")
         if built is None:
             built = super().get_fields()
             type(self)._built_fields = built
         return copy.deepcopy(built)
-
 
 
 class DocumentSerializer(ReadSerializer):
@@ -75,11 +78,23 @@ class OccurrenceSerializer(ReadSerializer):
 
 
 class EvidenceSerializer(ReadSerializer):
-    added_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    added_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = Evidence
-        fields = ["id", "claim", "stance", "url", "document", "start", "end", "title", "excerpt", "added_by", "added_at"]
+        fields = [
+            "id",
+            "claim",
+            "stance",
+            "url",
+            "document",
+            "start",
+            "end",
+            "title",
+            "excerpt",
+            "added_by",
+            "added_at",
+        ]
 
 
 class SuggestionSerializer(ReadSerializer):
@@ -94,26 +109,47 @@ class SuggestionSerializer(ReadSerializer):
     class Meta:
         model = Suggestion
         fields = [
-            "id", "document", "document_title", "start", "end", "passage", "passage_claim", "score", "stance",
-            "reason", "attached_as", "created_at",
+            "id",
+            "document",
+            "document_title",
+            "start",
+            "end",
+            "passage",
+            "passage_claim",
+            "score",
+            "stance",
+            "reason",
+            "attached_as",
+            "created_at",
         ]
 
 
 class ClaimSerializer(ReadSerializer):
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    assignee: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Claim
         fields = [
-            "id", "text", "status", "verdict", "assignee", "version", "has_number", "has_quote", "speaker",
-            "created_at", "updated_at",
+            "id",
+            "text",
+            "status",
+            "verdict",
+            "assignee",
+            "version",
+            "has_number",
+            "has_quote",
+            "speaker",
+            "created_at",
+            "updated_at",
         ]
 
 
 class CorrectionSerializer(ReadSerializer):
     """A published verdict or note changed by a later approval, with the public note saying why."""
 
-    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    approved_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = Correction
@@ -121,8 +157,10 @@ class CorrectionSerializer(ReadSerializer):
 
 
 class ClaimDetailSerializer(ClaimSerializer):
-    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    approved_by = serializers.SlugRelatedField(
+    submitted_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    approved_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True, help_text="The reviewer of the latest approval."
     )
     occurrences = OccurrenceSerializer(many=True, read_only=True)
@@ -131,8 +169,17 @@ class ClaimDetailSerializer(ClaimSerializer):
 
     class Meta(ClaimSerializer.Meta):
         fields = [
-            *ClaimSerializer.Meta.fields, "note", "submitted_by", "approved_by", "approved_at", "published_at",
-            "published_verdict", "published_note", "occurrences", "evidence", "corrections",
+            *ClaimSerializer.Meta.fields,
+            "note",
+            "submitted_by",
+            "approved_by",
+            "approved_at",
+            "published_at",
+            "published_verdict",
+            "published_note",
+            "occurrences",
+            "evidence",
+            "corrections",
         ]
 
     @extend_schema_field(CorrectionSerializer(many=True))
@@ -141,84 +188,61 @@ class ClaimDetailSerializer(ClaimSerializer):
 
 
 class ReviewEventSerializer(ReadSerializer):
-    actor = serializers.SlugRelatedField(
+    actor: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True, help_text="Empty for the loader."
     )
 
     class Meta:
         model = ReviewEvent
         fields = [
-            "id", "action", "actor", "status_before", "status_after", "verdict_before",
-            "verdict_after", "comment", "details", "claim_version", "created_at",
+            "id",
+            "action",
+            "actor",
+            "status_before",
+            "status_after",
+            "verdict_before",
+            "verdict_after",
+            "comment",
+            "details",
+            "claim_version",
+            "created_at",
         ]
 
 
 # --- Action inputs ------------------------------------------------------------------------------
 
+VERSION_HELP = "The claim version the change is based on (or send If-Match); a stale one is refused."
 
-class VersionInput(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text="The claim version the change is based on (or send If-Match); a stale one is refused.",
+
+def _field(spec: Input) -> serializers.Field:
+    help_text = spec.help_text or None
+    if spec.kind == "choice":
+        assert spec.choices is not None
+        return serializers.ChoiceField(choices=spec.choices.choices, required=spec.required, help_text=help_text)
+    if spec.kind in ("integer", "document"):
+        if spec.required:
+            return serializers.IntegerField(min_value=spec.min_value, max_value=spec.max_value, help_text=help_text)
+        return serializers.IntegerField(
+            required=False, allow_null=True, default=None, min_value=spec.min_value, max_value=spec.max_value,
+            help_text=help_text,
+        )  # fmt: skip
+    if spec.required:
+        return serializers.CharField(max_length=spec.max_length, help_text=help_text)
+    return serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=spec.max_length, help_text=help_text
     )
 
 
-class AssignInput(VersionInput):
-    assignee = serializers.IntegerField(
-        required=False, min_value=1, help_text="User id of the editor; default: yourself."
-    )
+@cache
+def action_input(action: ClaimAction) -> type[serializers.Serializer]:
+    """Return the input serializer of ``action``: its inputs and the version the change is based on.
 
-
-class VerdictInput(VersionInput):
-    verdict = serializers.ChoiceField(choices=Verdict.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000, default="")
-
-
-class ApproveInput(VersionInput):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=10_000, default="")
-    correction = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=10_000,
-        default="",
-        help_text=(
-            "The public correction note: required when the claim was published before with another "
-            "verdict or note, refused otherwise."
-        ),
-    )
-
-
-class ReturnInput(VersionInput):
-    comment = serializers.CharField(max_length=10_000, help_text="What the editor should change.")
-
-
-class ReopenInput(VersionInput):
-    reason = serializers.CharField(max_length=10_000)
-
-
-class CommentInput(serializers.Serializer):
-    comment = serializers.CharField(max_length=10_000)
-
-
-class EvidenceInput(VersionInput):
-    stance = serializers.ChoiceField(choices=Stance.choices)
-    url = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
-    document = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
-    start = serializers.IntegerField(required=False, allow_null=True, min_value=0, default=None)
-    end = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
-    title = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
-    excerpt = serializers.CharField(required=False, allow_blank=True, max_length=10_000, default="")
-
-
-class SuggestionAttachInput(VersionInput):
-    stance = serializers.ChoiceField(
-        choices=Stance.choices, required=False, help_text="The evidence's stance; default: the suggested one."
-    )
-
-
-class ErrorSerializer(serializers.Serializer):
-    """Every refusal: the reason, a short code, and for invalid input the field at fault."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField()
+    The target (the evidence or suggestion acted on) is not among them: the API names it in the address.
+    """
+    fields: dict[str, serializers.Field] = {}
+    if action.versioned:
+        fields["version"] = serializers.IntegerField(required=False, min_value=1, help_text=VERSION_HELP)
+    for spec in action.inputs:
+        fields[spec.name] = _field(spec)
+    name = "".join(part.title() for part in action.name.split("_")) + "Input"
+    return serializers.SerializerMetaclass(name, (serializers.Serializer,), fields)

@@ -7,23 +7,25 @@ ETag, or a bare version number) or a ``version`` field. A stale ``If-Match`` get
 
 import json
 import re
+from typing import Any, cast
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Prefetch, Q
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from annotations import selectors, workflow
+from annotations import actions, selectors, workflow
 from annotations.models import Claim, ClaimOccurrence, ClaimStatus, Evidence, SourceDocument, Verdict
 
 from . import serializers
@@ -65,9 +67,14 @@ class KeysetCursorPagination(CursorPagination):
     The ordering must end with the id (``StableOrderingFilter`` sees to it).
     """
 
+    # DRF's Cursor, its position holding this class's JSON list (DRF's own holds one value).
+    cursor: Any
+
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        self.page_size = self.get_page_size(request)
+        size = self.get_page_size(request)
+        assert size is not None  # the class sets a page size
+        self.page_size = size
         self.base_url = request.build_absolute_uri()
         self.ordering = self.get_ordering(request, queryset, view)
         self.cursor = self.decode_cursor(request)
@@ -76,9 +83,9 @@ class KeysetCursorPagination(CursorPagination):
         queryset = queryset.order_by(*ordering)
         if self.cursor is not None and self.cursor.position is not None:
             queryset = queryset.filter(self._after(queryset.model, ordering, self.cursor.position))
-        rows = list(queryset[: self.page_size + 1])
-        self.page = rows[: self.page_size]
-        more = len(rows) > self.page_size
+        rows = list(queryset[: size + 1])
+        self.page = rows[:size]
+        more = len(rows) > size
         positioned = self.cursor is not None and self.cursor.position is not None
         if reverse:
             self.page.reverse()
@@ -90,13 +97,13 @@ class KeysetCursorPagination(CursorPagination):
         if not self.has_next:
             return None
         position = self._position(self.page[-1]) if self.page else self.cursor.position
-        return self.encode_cursor(Cursor(offset=0, reverse=False, position=position))
+        return self.encode_cursor(Cursor(offset=0, reverse=False, position=cast(Any, position)))
 
     def get_previous_link(self):
         if not self.has_previous:
             return None
         position = self._position(self.page[0]) if self.page else self.cursor.position
-        return self.encode_cursor(Cursor(offset=0, reverse=True, position=position))
+        return self.encode_cursor(Cursor(offset=0, reverse=True, position=cast(Any, position)))
 
     def _position(self, row) -> str:
         return json.dumps([str(getattr(row, field.lstrip("-"))) for field in self.ordering])
@@ -107,11 +114,11 @@ class KeysetCursorPagination(CursorPagination):
             values = json.loads(position)
             if not isinstance(values, list) or len(values) != len(ordering):
                 raise ValueError(position)
-            values = [_model_field(model, f.lstrip("-")).to_python(v) for f, v in zip(ordering, values)]
+            values = [_model_field(model, f.lstrip("-")).to_python(v) for f, v in zip(ordering, values, strict=True)]
         except (ValueError, TypeError, ValidationError):
             raise NotFound(self.invalid_cursor_message) from None
         after, tied = Q(pk__in=[]), Q()
-        for field, value in zip(ordering, values):
+        for field, value in zip(ordering, values, strict=True):
             name = field.lstrip("-")
             after |= tied & Q(**{f"{name}__{'lt' if field.startswith('-') else 'gt'}": value})
             tied &= Q(**{name: value})
@@ -157,9 +164,7 @@ class BooleanFilter(django_filters.BooleanFilter):
 class ClaimFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ClaimStatus.choices)
     verdict = django_filters.ChoiceFilter(choices=Verdict.choices)
-    document = django_filters.NumberFilter(
-        method="filter_document", min_value=1, max_value=2**63 - 1, decimal_places=0
-    )
+    document = django_filters.NumberFilter(method="filter_document", min_value=1, max_value=2**63 - 1, decimal_places=0)
     assignee = django_filters.CharFilter(
         method="filter_assignee",
         help_text='A user id, "me" or "none".',
@@ -213,9 +218,19 @@ class DocumentCursorPagination(CursorPagination):
     max_page_size = 500
 
 
-class RoleRequiredMixin:
-    # A list, not IsAuthenticated & HasFactcheckRole: the composed class loses each one's message.
-    permission_classes = [IsAuthenticated, HasFactcheckRole]
+IF_MATCH_PARAMETER = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    pattern=r'^(W/)?"?(claim-[0-9]+-v)?[0-9]+"?$',
+    description="The claim's ETag (or its version number) the change is based on; a stale one gets 412.",
+)
+
+
+class RoleRequiredMixin(APIView):
+    # Two classes, not IsAuthenticated & HasFactcheckRole: the composed class loses each one's message.
+    permission_classes = (IsAuthenticated, HasFactcheckRole)
 
 
 class DocumentViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
@@ -283,62 +298,11 @@ class ClaimViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
         response["ETag"] = claim_etag(claim)
         return response
 
-    def _act(self, request, input_class, call):
-        """Validate the input, resolve the expected version, call the workflow, answer the claim."""
+    def _act(self, request, action: actions.ClaimAction, **target):
+        """Validate the input, call the workflow through the action, answer the claim."""
         claim = self.get_object()
-        data_serializer = input_class(data=request.data)
-        data_serializer.is_valid(raise_exception=True)
-        data = data_serializer.validated_data
-        version, from_header = expected_version(request, data, claim.pk)
-        try:
-            call(claim.pk, data, version)
-        except workflow.Conflict as error:
-            if from_header:
-                raise PreconditionFailed(str(error)) from None
-            raise
-        return self._claim_response(claim)
-
-    @extend_schema(request=serializers.AssignInput, responses=serializers.ClaimDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def assign(self, request, pk=None):
-        return self._act(request, serializers.AssignInput, lambda pk, d, v: workflow.claim_assign(
-            claim_id=pk, actor=request.user, assignee=d.get("assignee"), expected_version=v))
-
-    @extend_schema(request=serializers.VerdictInput, responses=serializers.ClaimDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def verdict(self, request, pk=None):
-        return self._act(request, serializers.VerdictInput, lambda pk, d, v: workflow.claim_set_verdict(
-            claim_id=pk, actor=request.user, verdict=d["verdict"], note=d["note"], expected_version=v))
-
-    @extend_schema(request=serializers.VersionInput, responses=serializers.ClaimDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        return self._act(request, serializers.VersionInput, lambda pk, d, v: workflow.claim_submit(
-            claim_id=pk, actor=request.user, expected_version=v))
-
-    @extend_schema(request=serializers.ApproveInput, responses=serializers.ClaimDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        return self._act(request, serializers.ApproveInput, lambda pk, d, v: workflow.claim_approve(
-            claim_id=pk, actor=request.user, comment=d["comment"], correction=d["correction"], expected_version=v))
-
-    @extend_schema(request=serializers.ReturnInput, responses=serializers.ClaimDetailSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
-    def return_(self, request, pk=None):
-        return self._act(request, serializers.ReturnInput, lambda pk, d, v: workflow.claim_return(
-            claim_id=pk, actor=request.user, comment=d["comment"], expected_version=v))
-
-    @extend_schema(request=serializers.ReopenInput, responses=serializers.ClaimDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        return self._act(request, serializers.ReopenInput, lambda pk, d, v: workflow.claim_reopen(
-            claim_id=pk, actor=request.user, reason=d["reason"], expected_version=v))
-
-    @extend_schema(request=serializers.CommentInput, responses=serializers.ClaimDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def comment(self, request, pk=None):
-        return self._act(request, serializers.CommentInput, lambda pk, d, v: workflow.claim_comment(
-            claim_id=pk, actor=request.user, comment=d["comment"]))
+        perform(request, action, claim.pk, request.data, target)
+        return self._claim_response(claim, status.HTTP_201_CREATED if action.api_created else status.HTTP_200_OK)
 
     @extend_schema(responses=serializers.ReviewEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -347,22 +311,12 @@ class ClaimViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
         events = selectors.claim_history(claim).order_by("id")
         return Response(serializers.ReviewEventSerializer(events, many=True).data)
 
-    @extend_schema(
-        methods=["get"], responses=serializers.EvidenceSerializer(many=True)
-    )
-    @extend_schema(
-        methods=["post"], request=serializers.EvidenceInput, responses={201: serializers.ClaimDetailSerializer}
-    )
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    @extend_schema(responses=serializers.EvidenceSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
     def evidence(self, request, pk=None):
-        if request.method == "GET":
-            claim = self.get_object()
-            return Response(serializers.EvidenceSerializer(selectors.claim_evidence(claim), many=True).data)
-        response = self._act(request, serializers.EvidenceInput, lambda pk, d, v: workflow.evidence_add(
-            claim_id=pk, actor=request.user, stance=d["stance"], url=d["url"], document_id=d["document"],
-            start=d["start"], end=d["end"], title=d["title"], excerpt=d["excerpt"], expected_version=v))
-        response.status_code = status.HTTP_201_CREATED
-        return response
+        """The claim's evidence, oldest first (POST adds an item)."""
+        claim = self.get_object()
+        return Response(serializers.EvidenceSerializer(selectors.claim_evidence(claim), many=True).data)
 
     @extend_schema(responses=serializers.SuggestionSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -372,24 +326,6 @@ class ClaimViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
         rows = selectors.claim_suggestions(claim.pk)
         return Response(serializers.SuggestionSerializer(rows, many=True).data)
 
-    @extend_schema(
-        operation_id="claims_suggestions_attach_create",
-        parameters=[OpenApiParameter("suggestion_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
-        request=serializers.SuggestionAttachInput,
-        responses={201: serializers.ClaimDetailSerializer},
-    )
-    @action(
-        detail=True, methods=["post"], url_path=r"suggestions/(?P<suggestion_id>[0-9]{1,18})/attach",
-        url_name="suggestion-attach",
-    )  # fmt: skip
-    def attach_suggestion(self, request, pk=None, suggestion_id=None):
-        """Attach a suggested passage as evidence (the suggested stance unless one is given)."""
-        response = self._act(request, serializers.SuggestionAttachInput, lambda pk, d, v: workflow.suggestion_attach(
-            claim_id=pk, suggestion_id=int(suggestion_id), actor=request.user, stance=d.get("stance"),
-            expected_version=v))  # fmt: skip
-        response.status_code = status.HTTP_201_CREATED
-        return response
-
 
 class EvidenceViewSet(RoleRequiredMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """An evidence item; removing it goes through the workflow and answers with the claim."""
@@ -398,26 +334,88 @@ class EvidenceViewSet(RoleRequiredMixin, mixins.RetrieveModelMixin, mixins.Destr
     serializer_class = serializers.EvidenceSerializer
 
     @extend_schema(
-        parameters=[OpenApiParameter("version", OpenApiTypes.INT, description="The claim version (or If-Match).")],
+        parameters=[
+            OpenApiParameter("version", OpenApiTypes.INT, description=serializers.VERSION_HELP),
+            IF_MATCH_PARAMETER,
+        ],
         responses={200: serializers.ClaimDetailSerializer},
     )
     def destroy(self, request, *args, **kwargs):
+        """Remove the evidence item through the workflow; answer its claim."""
         evidence = self.get_object()
-        query = serializers.VersionInput(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        version, from_header = expected_version(request, query.validated_data, evidence.claim_id)
-        try:
-            workflow.evidence_remove(
-                claim_id=evidence.claim_id, evidence_id=evidence.pk, actor=request.user, expected_version=version
-            )
-        except workflow.Conflict as error:
-            if from_header:
-                raise PreconditionFailed(str(error)) from None
-            raise
+        target = {"evidence_id": evidence.pk}
+        perform(request, actions.REMOVE_EVIDENCE, evidence.claim_id, request.query_params, target)
         claim = selectors.claim_detail().get(pk=evidence.claim_id)
         response = Response(serializers.ClaimDetailSerializer(claim).data)
         response["ETag"] = claim_etag(claim)
         return response
+
+
+# --- The claim actions, one endpoint each, from the action table ------------------------------------
+
+
+def perform(request, action: actions.ClaimAction, claim_id: int, data, target: dict) -> None:
+    """Validate ``data`` as the action's input and run it on the claim, as of the version the caller saw."""
+    input_serializer = serializers.action_input(action)(data=data)
+    input_serializer.is_valid(raise_exception=True)
+    values = dict(input_serializer.validated_data)
+    version, from_header = expected_version(request, values, claim_id) if action.versioned else (None, False)
+    values.pop("version", None)
+    try:
+        action.perform(claim_id=claim_id, actor=request.user, version=version, **target, **values)
+    except workflow.Conflict as error:
+        if from_header:
+            raise PreconditionFailed(str(error)) from None
+        raise
+
+
+def _endpoint(action: actions.ClaimAction):
+    """Return the viewset method serving ``action`` at ``/api/claims/{id}/<its path>/``, and its schema."""
+
+    def endpoint(self, request, pk=None, **target):
+        return self._act(request, action, **{name: int(value) for name, value in target.items()})
+
+    endpoint.__name__ = endpoint.__qualname__ = action.name
+    endpoint.__doc__ = (action.run.__doc__ or "").strip().splitlines()[0]
+    return endpoint, _schema(action)
+
+
+def _schema(action: actions.ClaimAction):
+    """Return the schema decorator of ``action``'s endpoint: its input, its answer, If-Match if versioned."""
+    parameters = [IF_MATCH_PARAMETER] if action.versioned else []
+    if action.target is not None:
+        parameters.append(OpenApiParameter(action.target.name, OpenApiTypes.INT, OpenApiParameter.PATH))
+    code = 201 if action.api_created else 200
+    # Applied last (outermost): DRF's @action replaces what a schema decorator put on the function.
+    return extend_schema(
+        request=serializers.action_input(action),
+        responses={code: serializers.ClaimDetailSerializer},
+        parameters=parameters,
+    )
+
+
+def _add_claim_endpoints(viewset) -> None:
+    """Give the claim viewset one POST endpoint per claim action (``actions.CLAIM_ACTIONS``).
+
+    An action at the address of a read (``evidence``) is that read's POST.
+    """
+    reads = {
+        getattr(method, "url_path", None): method for method in vars(viewset).values() if hasattr(method, "mapping")
+    }
+    for claim_action in actions.CLAIM_ACTIONS:
+        if not claim_action.path:
+            continue
+        method, schema = _endpoint(claim_action)
+        if claim_action.path in reads:
+            setattr(viewset, claim_action.name, schema(method))
+            reads[claim_action.path].mapping.post(method)
+            continue
+        path = re.sub(r"\{(\w+)\}", r"(?P<\1>[0-9]{1,18})", claim_action.path)
+        route = action(detail=True, methods=["post"], url_path=path, url_name=claim_action.name.replace("_", "-"))
+        setattr(viewset, claim_action.name, schema(route(method)))
+
+
+_add_claim_endpoints(ClaimViewSet)
 
 
 def not_found(request, exception=None):

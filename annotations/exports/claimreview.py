@@ -1,30 +1,32 @@
 """schema.org ClaimReview (JSON-LD) for approved claims, as search engines read it.
 
-The rating scale (``reviewRating``): 1 = disputed, 2 = unverified, 3 = verified, with
-``worstRating`` 1 and ``bestRating`` 3; ``alternateName`` carries the verdict's label. The review's
-``url`` is ``FACTCHECK_CLAIM_URL`` with the claim's id, its ``author`` the publishing
-organisation (``FACTCHECK_PUBLISHER_NAME`` and ``_URL``). ``datePublished`` is the first
-approval, ``dateModified`` the latest correction. ``itemReviewed`` is the ``Claim`` with its
-``appearance``: the source documents, by address where they have one, else by title, and its
-``author`` where the claim is attributed (the speaker found at load time): an ``Organization``
-when the name holds a word for one ("the Cuban government", "the armed forces", "The New York
-Times"), else a ``Person`` ("Rubio", "US General Dan Caine").
+The rating scale (``reviewRating``) is the verdicts' ratings in ``vocabulary`` (1 = disputed,
+2 = unverified, 3 = verified), ``worstRating`` and ``bestRating`` the lowest and highest;
+``alternateName`` carries the verdict's label. The review's ``url`` is ``FACTCHECK_CLAIM_URL``
+with the claim's id, its ``author`` the publishing organisation (``FACTCHECK_PUBLISHER_NAME`` and
+``_URL``). ``datePublished`` is the first approval, ``dateModified`` the latest correction.
+``itemReviewed`` is the ``Claim`` with its ``appearance``: the source documents, by address where
+they have one, else by title, and its ``author`` where the claim is attributed (the speaker found at
+load time): an ``Organization`` when the name holds a word for one ("the Cuban government", "the
+armed forces", "The New York Times"), else a ``Person`` ("Rubio", "US General Dan Caine").
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import orjson
 from django.conf import settings
 
 from annotations.models import ClaimStatus, Verdict
+from annotations.vocabulary import VERDICTS
 
 from .filters import ExportFilters
 from .records import claim_batches
 
-RATING = {Verdict.DISPUTED: 1, Verdict.UNVERIFIED: 2, Verdict.VERIFIED: 3}
-WORST, BEST = 1, 3
+RATING = {verdict: terms.rating for verdict, terms in VERDICTS.items()}
+WORST, BEST = min(RATING.values()), max(RATING.values())
 
 # Words that make a speaker's name an organisation's. Anything else is taken for a person's name.
 ORGANISATION_WORDS = frozenset(
@@ -59,7 +61,7 @@ def review(record: dict) -> dict:
         if occurrence["document_url"].startswith(("http://", "https://")):  # never javascript: and the like
             work["url"] = occurrence["document_url"]
         appearances.append(work)
-    claim = {"@type": "Claim", "appearance": appearances}
+    claim: dict[str, Any] = {"@type": "Claim", "appearance": appearances}
     if appearances:
         claim["firstAppearance"] = appearances[0]
     if record["speaker"]:

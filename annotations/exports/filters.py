@@ -125,6 +125,7 @@ def _document_ids(raw) -> tuple[int, ...]:
 def _moment(raw) -> datetime.datetime | None:
     if raw in (None, ""):
         return None
+    moment: datetime.datetime | None
     if isinstance(raw, datetime.datetime):
         moment = raw
     elif isinstance(raw, datetime.date):
@@ -139,6 +140,7 @@ def _moment(raw) -> datetime.datetime | None:
             moment = None
         if moment is None:
             raise FilterError("since", f"{text!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM.")
+    assert moment is not None
     if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, datetime.timezone.utc)
-    return moment.astimezone(datetime.timezone.utc)  # describe() says "UTC"
+        moment = timezone.make_aware(moment, datetime.UTC)
+    return moment.astimezone(datetime.UTC)  # describe() says "UTC"

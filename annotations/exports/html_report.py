@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from annotations.models import ClaimOccurrence, SourceDocument, Verdict
+from annotations.vocabulary import VERDICTS
 
 from .filters import ExportFilters
 from .records import claim_batches
@@ -69,16 +70,23 @@ def stream(filters: ExportFilters, progress: Callable[[int], None] | None = None
     claims = filters.claims()
     yield render_to_string(
         "annotations/report/head.html",
-        {"generated_at": timezone.now(), "filters": filters.describe(), "summary": summary(claims)},
+        {
+            "generated_at": timezone.now(),
+            "filters": filters.describe(),
+            "summary": summary(claims),
+            "verdict_terms": VERDICTS.items(),
+        },
     ).encode()
     documents = SourceDocument.objects.filter(
         pk__in=ClaimOccurrence.objects.filter(claim__in=claims).values("document_id")
     ).order_by("pk")
     last, shown = 0, 0
     while True:
-        batch = list(documents.filter(pk__gt=last).values("id", "title", "publisher", "url", "published_on", "text")[
-            :DOCUMENTS_PER_CHUNK
-        ])
+        batch = list(
+            documents.filter(pk__gt=last).values("id", "title", "publisher", "url", "published_on", "text")[
+                :DOCUMENTS_PER_CHUNK
+            ]
+        )
         if not batch:
             break
         last = batch[-1]["id"]
@@ -89,13 +97,13 @@ def stream(filters: ExportFilters, progress: Callable[[int], None] | None = None
     yield render_to_string("annotations/report/tail.html", {"documents": shown}).encode()
 
 
-def _documents(batch: list[dict], claims) -> str:
+def _documents(batch: list, claims) -> str:
     rows = list(
         ClaimOccurrence.objects.filter(document_id__in=[d["id"] for d in batch], claim__in=claims)
         .order_by("document_id", "position")
         .values_list("document_id", "claim_id", "start", "end")
     )
-    records = {}
+    records: dict[int, dict] = {}
     for chunk in claim_batches(claims.filter(pk__in={row[1] for row in rows})):
         records.update((record["id"], record) for record in chunk)
     by_document = defaultdict(list)

@@ -12,7 +12,7 @@ import gc
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import islice
+from itertools import islice, pairwise
 
 from django.db import connection
 from django.db.models import CharField, DateTimeField, Func, Q
@@ -55,7 +55,7 @@ def moment(value) -> str | None:
     """Return a date-time as ISO 8601 in UTC with a "Z", as every export writes it."""
     if value is None:
         return None
-    return value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _moments(row: dict, *names: str) -> dict:
@@ -89,7 +89,7 @@ def _claim_ids(ids: list[int]) -> Q:
     thousands of parameters cost more to build and send than the rows they fetch.
     """
     runs, start = [], ids[0]
-    for previous, pk in zip(ids, ids[1:]):
+    for previous, pk in pairwise(ids):
         if pk != previous + 1:
             runs.append((start, previous))
             start = pk
@@ -165,12 +165,11 @@ def _collector_paused():
 def _records(rows, catalogue: DocumentCatalogue, moments, *, history: bool) -> list[dict]:
     ids = _claim_ids([row[0] for row in rows])
     occurrences = defaultdict(list)
-    occurrence_rows = (
+    occurrence_rows = list(
         ClaimOccurrence.objects.filter(ids)
         .order_by("claim_id", "document_id", "position")
         .values_list("claim_id", "document_id", "start", "end", "position")
     )
-    occurrence_rows = list(occurrence_rows)
     documents = catalogue.get({row[1] for row in occurrence_rows})
     for claim_id, document_id, start, end, position in occurrence_rows:
         document = documents[document_id]
@@ -189,7 +188,7 @@ def _records(rows, catalogue: DocumentCatalogue, moments, *, history: bool) -> l
     events = _grouped(ReviewEvent, EVENT_COLUMNS, EVENT_KEYS, ids, "created_at") if history else None
     records = []
     for row in rows:
-        record = _moments(dict(zip(CLAIM_KEYS, row)), *moments)
+        record = _moments(dict(zip(CLAIM_KEYS, row, strict=True)), *moments)
         pk = record["id"]
         record["occurrences"] = occurrences.get(pk, [])
         record["evidence"] = evidence.get(pk, [])
@@ -205,7 +204,7 @@ def _grouped(model, columns, keys, ids: Q, *moments) -> dict[int, list[dict]]:
     moments = () if formatted else moments
     grouped = defaultdict(list)
     for row in model.objects.filter(ids).order_by("claim_id", "id").values_list(*columns):
-        grouped[row[0]].append(_moments(dict(zip(keys, row[1:])), *moments))
+        grouped[row[0]].append(_moments(dict(zip(keys, row[1:], strict=True)), *moments))
     return grouped
 
 
@@ -226,4 +225,3 @@ def documents_of(claims, batch: int = 200) -> Iterator[dict]:
             yield row
         if len(rows) < batch:
             return
-

@@ -5,7 +5,9 @@
 - ``boilerplate``: the rules that drop lines which are not claims (adverts, credits, ...).
 - ``normalise``: the claim text whose hash identifies a claim across documents.
 - ``extract``: the above put together: text -> the document's sentences and what was dropped.
-- ``loader``: paths -> documents stored through ``workflow.document_load``.
+- ``signals``: a claim's check-worthiness signals (a number, a quotation, who it is attributed to).
+- ``documents``: a file -> the document to store (``DocumentInput``) and what was dropped.
 
-Everything but ``loader.load_paths`` is a pure function: the writes are the workflow's.
+Everything here is pure text processing: no database, no Django set-up, nothing of the app
+outside this package. Storing documents is the workflow's (``workflow.loading``).
 """

@@ -4,7 +4,7 @@ Each rule is data: a name (shown in the load summary as the reason a line was dr
 scope it is tested on, and a regular expression searched in the text. Paragraph rules see a
 whole line of the document before it is split into sentences; sentence rules see each sentence's
 normalised text (straight quotes, single spaces). The first rule that matches drops the text.
-To drop a new kind of line, add a rule here and a case to ``test_ingest.py``.
+To drop a new kind of line, add a rule here and a case to ``tests/ingest/test_boilerplate.py``.
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..workflow import Sentence
 from .boilerplate import paragraph_rule, sentence_rule
 from .normalise import normalise_claim_text
+from .sentence import Sentence
 from .sentences import paragraphs, split_paragraph
 
 

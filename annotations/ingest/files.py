@@ -105,9 +105,7 @@ def parse_metadata(sidecar, raw: str) -> Metadata:
         value = value.strip()
         limit = METADATA_FIELDS[name]
         if len(value) > limit:
-            raise LoadError(
-                sidecar, f"field {name!r} is too long ({len(value)} characters; at most {limit})"
-            )
+            raise LoadError(sidecar, f"field {name!r} is too long ({len(value)} characters; at most {limit})")
         values[name] = value
     published_on = None
     if values.get("published"):
@@ -116,9 +114,7 @@ def parse_metadata(sidecar, raw: str) -> Metadata:
         try:
             URLValidator(schemes=["http", "https"])(values["url"])
         except ValidationError:
-            raise LoadError(
-                sidecar, f"field 'url' is not a full http(s) web address: {values['url']!r}"
-            ) from None
+            raise LoadError(sidecar, f"field 'url' is not a full http(s) web address: {values['url']!r}") from None
     return Metadata(
         title=values.get("title", ""),
         publisher=values.get("publisher", ""),
@@ -133,9 +129,7 @@ def _parse_date(sidecar, value: str) -> date:
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
-        raise LoadError(
-            sidecar, f"field 'published' must be a date as YYYY-MM-DD, not {value!r}"
-        ) from None
+        raise LoadError(sidecar, f"field 'published' must be a date as YYYY-MM-DD, not {value!r}") from None
 
 
 # --- Titles -------------------------------------------------------------------------------------

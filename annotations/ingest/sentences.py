@@ -17,7 +17,7 @@ repair layer fixes the mistakes it is known to make on news text:
    closes later in the paragraph (within ``MAX_QUOTED_PIECES`` pieces) is open.
 
 The word lists are data: extend them when a new source shows a new mistake, and add the case to
-``annotations/tests/test_ingest.py``, which checks the cases against pysbd as well.
+``annotations/tests/ingest/test_sentences.py``, which checks the cases against pysbd as well.
 """
 
 from __future__ import annotations
@@ -71,13 +71,12 @@ _OPENERS = frozenset(SENTENCE_OPENERS)
 # around it are checked in ``_is_missed_break``.
 _MAYBE_BREAK = re.compile(r"(?<=[A-Za-z0-9])(?:\.|[!?]+)[\"'”’»)]*(?=\s+[\"'“‘«(]?[A-Z])")
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'’-")
-_NAME_NEXT = re.compile(
-    r"\s+[\"'“‘«(]?(?:[A-Z]|%s)\.\s" % "|".join(sorted(TITLE_ABBREVIATIONS, key=len, reverse=True))
-)
+_TITLE_ALTERNATIVES = "|".join(sorted(TITLE_ABBREVIATIONS, key=len, reverse=True))
+_NAME_NEXT = re.compile(rf"\s+[\"'“‘«(]?(?:[A-Z]|{_TITLE_ALTERNATIVES})\.\s")
 _INITIAL = re.compile(r"[A-Z]\.")
 _OPENING_DOUBLE = "“„«‟"
 _CLOSING_DOUBLE = "”»"
-_ANY_DOUBLE = re.compile("[\"“„«‟”»]")
+_ANY_DOUBLE = re.compile('["“„«‟”»]')
 _LEADING_PUNCTUATION = "\"'“‘«(["
 _TRAILING_PUNCTUATION = ".,;:!?\"'”’»)]"
 # The most pieces one quotation is joined across (a quoted passage of several sentences).
@@ -94,14 +93,6 @@ def paragraphs(text: str) -> Iterator[tuple[int, int]]:
             end = length
         yield start, end
         start = end + 1
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Return the ``(start, end)`` of every sentence in ``text``, paragraph by paragraph."""
-    spans = []
-    for start, end in paragraphs(text):
-        spans += split_paragraph(text, start, end)
-    return spans
 
 
 def split_paragraph(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -123,7 +114,7 @@ def split_paragraph(text: str, start: int = 0, end: int | None = None) -> list[t
 
 # Bling Fire's own wrapper maps byte offsets to characters with a Python loop over every byte,
 # which costs more than the splitting itself; this calls the same C function (of the pinned
-# blingfire 0.1.8) and maps the few offsets it returns. test_ingest checks both give the same.
+# blingfire 0.1.8) and maps the few offsets it returns. tests/ingest/test_sentences.py checks both agree.
 _TEXT_TO_SENTENCES_WITH_OFFSETS = blingfire.blingfire.TextToSentencesWithOffsets
 
 
@@ -143,7 +134,7 @@ def breaker_spans(paragraph: str) -> list[tuple[int, int]]:
         return []
     count = output.value.count(b"\n") + 1
     # Ends are inclusive byte offsets; Python spans end one past the last character.
-    spans = list(zip(starts[:count], [end + 1 for end in ends[:count]]))
+    spans = list(zip(starts[:count], [end + 1 for end in ends[:count]], strict=True))
     if len(data) == len(paragraph):  # ASCII: bytes are characters
         return spans
     # The offsets only grow: count the characters between each and the next.
@@ -155,7 +146,7 @@ def breaker_spans(paragraph: str) -> list[tuple[int, int]]:
         char += len(data[byte:offset].decode("utf-8"))
         byte = offset
         characters.append(char)
-    return list(zip(characters[::2], characters[1::2]))
+    return list(zip(characters[::2], characters[1::2], strict=True))
 
 
 def _strip(paragraph: str, pieces) -> list[tuple[int, int]]:
@@ -203,20 +194,14 @@ def _is_missed_break(paragraph: str, terminator: int, end: int) -> bool:
         return False
     if word[0].islower():
         return len(word) >= 2 and word not in _LOWERCASE
-    return (
-        len(word) >= 2
-        and word not in _NOT_SENTENCE_END
-        and _NAME_NEXT.match(paragraph, end) is not None
-    )
+    return len(word) >= 2 and word not in _NOT_SENTENCE_END and _NAME_NEXT.match(paragraph, end) is not None
 
 
 def _join_titles(paragraph: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
     result = [pieces[0]]
     for s, e in pieces[1:]:
         previous_start, previous_end = result[-1]
-        if _ends_before_name(paragraph, previous_start, previous_end) and not _opens_sentence(
-            paragraph, s, e
-        ):
+        if _ends_before_name(paragraph, previous_start, previous_end) and not _opens_sentence(paragraph, s, e):
             result[-1] = (previous_start, e)
         else:
             result.append((s, e))

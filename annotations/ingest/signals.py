@@ -105,19 +105,21 @@ _QUOTE = re.compile(
 # --- Speaker ------------------------------------------------------------------------------------
 
 _REPORTING_VERBS = frozenset(
-    """says said states stated adds added notes noted tells told declares declared announces announced
-    mentions mentioned confirms confirmed reports reported claims claimed warns warned describes
-    described suggests suggested acknowledges acknowledged insists insisted argues argued explains
-    explained writes wrote tweeted posted admits admitted denies denied estimates estimated alleges
-    alleged asserts asserted reveals revealed recalls recalled replies replied responds responded
-    stresses stressed emphasises emphasised emphasizes emphasized concedes conceded predicts predicted
-    maintains maintained discloses disclosed testifies testified urges urged vows vowed indicates
-    indicated reiterates reiterated cautions cautioned counters countered observes observed remarks
-    remarked comments commented contends contended read""".split()
-    + ["points out", "pointed out", "points to", "pointed to"]
-    # The plural present ("officials say"), leaving out the forms that are mostly nouns ("state", "report").
-    + "say tell warn insist argue confirm deny suggest acknowledge admit allege predict maintain contend explain"
-    .split()
+    [
+        *"""says said states stated adds added notes noted tells told declares declared announces announced
+        mentions mentioned confirms confirmed reports reported claims claimed warns warned describes
+        described suggests suggested acknowledges acknowledged insists insisted argues argued explains
+        explained writes wrote tweeted posted admits admitted denies denied estimates estimated alleges
+        alleged asserts asserted reveals revealed recalls recalled replies replied responds responded
+        stresses stressed emphasises emphasised emphasizes emphasized concedes conceded predicts predicted
+        maintains maintained discloses disclosed testifies testified urges urged vows vowed indicates
+        indicated reiterates reiterated cautions cautioned counters countered observes observed remarks
+        remarked comments commented contends contended read""".split(),
+        *["points out", "pointed out", "points to", "pointed to"],
+        # The plural present ("officials say"), leaving out the forms that are mostly nouns ("state", "report").
+        *"""say tell warn insist argue confirm deny suggest acknowledge admit allege predict maintain contend
+        explain""".split(),
+    ]
 )
 # Participles that name their source after "by" ("as reported by X"), only after "be" or "as".
 _BY_PARTICIPLES = frozenset(
@@ -254,9 +256,12 @@ def _subject_of(text: str, verb: re.Match, *, quoted: bool) -> str:
         return ""  # a participle: "a building described as a bunker"
     if word in _AMBIGUOUS_VERBS and not (quoted or _ATTRIBUTING_NEXT.match(after)):
         return ""
-    if word == "read" and not after.lstrip().startswith(":"):
-        if not _STATEMENT_OF.match(text[: verb.start()].strip().split(",")[-1].strip()):
-            return ""
+    if (
+        word == "read"
+        and not after.lstrip().startswith(":")
+        and not _STATEMENT_OF.match(text[: verb.start()].strip().split(",")[-1].strip())
+    ):
+        return ""
     words = text[: verb.start()].split()
     if words and words[-1].lower() == "to":
         return ""  # "declined to say", "has yet to confirm": nothing said

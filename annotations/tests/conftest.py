@@ -1,4 +1,5 @@
 from contextlib import contextmanager
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -7,7 +8,12 @@ from django.core.management import call_command
 from django.db import connection
 
 from annotations import workflow
+from annotations.ingest.documents import DocumentInput
+from annotations.ingest.sentence import Sentence
 from annotations.models import Claim, ClaimStatus, Evidence, ReviewEvent
+
+# The seeds' sentences as the loader makes them: rewritten by golden/regenerate.py, checked by the ingest tests.
+GOLDEN = Path(__file__).with_name("golden") / "seed_claims.json"
 
 
 @contextmanager
@@ -37,7 +43,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 def ensure_roles():
     """Reload the roles if a transactional test flushed them away."""
-    if not Group.objects.filter(name__in=["editor", "reviewer"]).count() == 2:
+    if Group.objects.filter(name__in=["editor", "reviewer"]).count() != 2:
         call_command("loaddata", "fixtures/roles.json", verbosity=0)
 
 
@@ -80,6 +86,26 @@ def outsider(db, django_user_model):
     return _user(django_user_model, "outsider")
 
 
+@pytest.fixture
+def cast(editor, editor2, reviewer, reviewer2, admin_user, outsider, django_user_model):
+    """Everyone the permission rules distinguish, by the name the tests use.
+
+    ``outsider`` and ``no_role`` are the same user, signed in with no fact-check role;
+    ``no_role_staff`` has staff status but no role either.
+    """
+    return SimpleNamespace(
+        anonymous=None,
+        editor=editor,
+        editor2=editor2,
+        reviewer=reviewer,
+        reviewer2=reviewer2,
+        admin=admin_user,
+        outsider=outsider,
+        no_role=outsider,
+        no_role_staff=_user(django_user_model, "staff-only", is_staff=True),
+    )
+
+
 # --- Claims ---------------------------------------------------------------------------------------
 
 CLAIM_TEXT = "The river carries 300 tonnes of plastic to the sea every year."
@@ -94,8 +120,8 @@ def document_input(text, title, sentences):
     spans = []
     for sentence in sentences:
         start = text.index(sentence)
-        spans.append(workflow.Sentence(start=start, end=start + len(sentence), text=sentence))
-    return workflow.DocumentInput(text=text, title=title, sentences=spans)
+        spans.append(Sentence(start=start, end=start + len(sentence), text=sentence))
+    return DocumentInput(text=text, title=title, sentences=spans)
 
 
 @pytest.fixture
@@ -148,9 +174,7 @@ def advance(editor, reviewer):
             raise ValueError(f"Unknown status {status!r}")
         if status != ClaimStatus.PENDING:
             workflow.claim_assign(claim_id=claim.pk, actor=by)
-            workflow.claim_set_verdict(
-                claim_id=claim.pk, actor=by, verdict="verified", note="Matches the survey."
-            )
+            workflow.claim_set_verdict(claim_id=claim.pk, actor=by, verdict="verified", note="Matches the survey.")
             workflow.evidence_add(
                 claim_id=claim.pk,
                 actor=by,
@@ -161,9 +185,7 @@ def advance(editor, reviewer):
         if status in (ClaimStatus.IN_REVIEW, ClaimStatus.RETURNED, ClaimStatus.APPROVED):
             workflow.claim_submit(claim_id=claim.pk, actor=by)
         if status == ClaimStatus.RETURNED:
-            workflow.claim_return(
-                claim_id=claim.pk, actor=reviewed_by, comment="Link the survey's own page."
-            )
+            workflow.claim_return(claim_id=claim.pk, actor=reviewed_by, comment="Link the survey's own page.")
         if status == ClaimStatus.APPROVED:
             workflow.claim_approve(claim_id=claim.pk, actor=reviewed_by)
         claim.refresh_from_db()

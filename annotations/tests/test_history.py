@@ -61,7 +61,7 @@ def test_the_hash_covers_every_field_of_the_event():
     event = {
         "action": "commented", "actor_id": 3, "status_before": "pending", "status_after": "pending",
         "verdict_before": "", "verdict_after": "", "comment": "Fine.", "details": {"a": [1, "b"]},
-        "claim_version": 2, "created_at": datetime.datetime(2025, 3, 1, 9, tzinfo=datetime.timezone.utc),
+        "claim_version": 2, "created_at": datetime.datetime(2025, 3, 1, 9, tzinfo=datetime.UTC),
     }  # fmt: skip
     digest = history.event_hash("start", event)
     assert history.event_hash("start", dict(event)) == digest  # deterministic
@@ -95,9 +95,7 @@ def test_an_edited_comment_is_found_and_the_command_fails(worked, capsys):
 
 def test_a_rewritten_verdict_is_found_where_it_was_made(worked):
     event = ReviewEvent.objects.get(claim=worked, action="verdict_set")
-    behind_the_apps_back(
-        "UPDATE annotations_reviewevent SET verdict_after = 'disputed' WHERE id = %s", [event.pk]
-    )
+    behind_the_apps_back("UPDATE annotations_reviewevent SET verdict_after = 'disputed' WHERE id = %s", [event.pk])
     assert breaks() == [f"claim {worked.pk}, event {event.pk}: {history.MSG_CHANGED}"]
 
 
@@ -170,8 +168,7 @@ def test_postgresql_refuses_to_change_the_history_whoever_asks(worked, advance, 
         workflow.claim_approve(claim_id=worked.pk, actor=reviewer2, correction="Note reworded.")
     rows = model.objects.count()
     assert rows
-    with pytest.raises(DatabaseError, match="cannot be"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement.format(table=model._meta.db_table))
+    with pytest.raises(DatabaseError, match="cannot be"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement.format(table=model._meta.db_table))
     assert model.objects.count() == rows
     assert breaks() == []

@@ -8,10 +8,10 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from annotations.models import (
-    Correction,
     Claim,
     ClaimOccurrence,
     ClaimStatus,
+    Correction,
     Evidence,
     ReviewEvent,
     SourceDocument,
@@ -37,9 +37,7 @@ def violates(constraint, *, sqlite_says=None):
 
 
 def make_claim(**fields):
-    return Claim.objects.create(
-        text=fields.pop("text", "A claim."), text_hash=fields.pop("text_hash", HASH), **fields
-    )
+    return Claim.objects.create(text=fields.pop("text", "A claim."), text_hash=fields.pop("text_hash", HASH), **fields)
 
 
 def make_document(**fields):
@@ -173,9 +171,7 @@ def test_a_claim_is_shown_by_its_text_cut_to_eighty_characters():
 
 def test_two_documents_with_the_same_content_hash_are_refused():
     make_document(title="First")
-    with violates(
-        "document_content_hash_unique", sqlite_says="annotations_sourcedocument.content_hash"
-    ):
+    with violates("document_content_hash_unique", sqlite_says="annotations_sourcedocument.content_hash"):
         make_document(title="Second")
     assert list(SourceDocument.objects.values_list("title", flat=True)) == ["First"]
 
@@ -184,9 +180,7 @@ def test_two_documents_with_the_same_content_hash_are_refused():
 def test_an_occurrence_must_end_after_it_starts(start, end):
     claim, document = make_claim(), make_document()
     with violates("occurrence_span_valid"):
-        ClaimOccurrence.objects.create(
-            claim=claim, document=document, start=start, end=end, position=0
-        )
+        ClaimOccurrence.objects.create(claim=claim, document=document, start=start, end=end, position=0)
     assert not ClaimOccurrence.objects.exists()
 
 
@@ -262,13 +256,9 @@ def test_evidence_with_an_http_or_https_url_is_accepted(claim, editor, url):
         "backward",
     ],
 )
-def test_a_passage_needs_a_document_and_a_forward_range(
-    claim, document, editor, with_document, start, end
-):
+def test_a_passage_needs_a_document_and_a_forward_range(claim, document, editor, with_document, start, end):
     with violates("evidence_passage_valid"):
-        make_evidence(
-            claim, editor, document=document if with_document else None, start=start, end=end
-        )
+        make_evidence(claim, editor, document=document if with_document else None, start=start, end=end)
     assert not Evidence.objects.exists()
 
 
@@ -349,9 +339,7 @@ def test_updating_events_through_a_queryset_is_refused(event, claim):
         claim.events.all().update(comment="Rewritten.")
     event.comment = "Rewritten."
     # bulk_update runs its updates inside a transaction of its own.
-    with pytest.raises(
-        PermissionError, match="append-only: events cannot be updated"
-    ), transaction.atomic():
+    with pytest.raises(PermissionError, match="append-only: events cannot be updated"), transaction.atomic():
         ReviewEvent.objects.bulk_update([event], ["comment"])
     assert _row(event) == before
 
@@ -406,10 +394,7 @@ def test_an_event_is_shown_with_its_action_actor_and_time(claim, editor):
     assert str(ReviewEvent(claim=claim, actor=editor, action="approved", created_at=at)) == (
         "Approved by editor1 at 2024-05-01 09:30"
     )
-    assert (
-        str(ReviewEvent(claim=claim, action="created", created_at=at))
-        == "Created by loader at 2024-05-01 09:30"
-    )
+    assert str(ReviewEvent(claim=claim, action="created", created_at=at)) == "Created by loader at 2024-05-01 09:30"
 
 
 def test_the_base_manager_cannot_rewrite_history(event):

@@ -26,25 +26,19 @@ ROLES_FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "roles.json"
 )
 def test_each_user_holds_the_roles_of_their_groups(request, who, edits, reviews):
     user = request.getfixturevalue(who)
-    assert (roles.is_editor(user), roles.is_reviewer(user), roles.has_role(user)) == (
-        edits, reviews, edits or reviews
-    )
+    assert (roles.is_editor(user), roles.is_reviewer(user), roles.has_role(user)) == (edits, reviews, edits or reviews)
 
 
 @pytest.mark.parametrize("user", [None, AnonymousUser()], ids=["none", "anonymous"])
 def test_nobody_and_anonymous_visitors_hold_no_role(user):
-    assert (roles.is_editor(user), roles.is_reviewer(user), roles.has_role(user)) == (
-        False, False, False
-    )
+    assert (roles.is_editor(user), roles.is_reviewer(user), roles.has_role(user)) == (False, False, False)
 
 
 @pytest.mark.parametrize("who", ["editor", "reviewer", "admin_user"])
 def test_an_inactive_user_holds_no_role(request, who):
     user = request.getfixturevalue(who)
     user.is_active = False
-    assert (roles.is_editor(user), roles.is_reviewer(user), roles.has_role(user)) == (
-        False, False, False
-    )
+    assert (roles.is_editor(user), roles.is_reviewer(user), roles.has_role(user)) == (False, False, False)
 
 
 def test_a_user_in_both_groups_is_an_editor_and_a_reviewer(editor, django_user_model):
@@ -53,19 +47,13 @@ def test_a_user_in_both_groups_is_an_editor_and_a_reviewer(editor, django_user_m
     assert (roles.is_editor(user), roles.is_reviewer(user)) == (True, True)
 
 
-def test_an_unsaved_user_holds_no_role_and_costs_no_query(
-    django_user_model, django_assert_num_queries
-):
+def test_an_unsaved_user_holds_no_role_and_costs_no_query(django_user_model, django_assert_num_queries):
     user = django_user_model(username="draft")
     with django_assert_num_queries(0):
-        assert (roles.is_editor(user), roles.is_reviewer(user), roles.has_role(user)) == (
-            False, False, False
-        )
+        assert (roles.is_editor(user), roles.is_reviewer(user), roles.has_role(user)) == (False, False, False)
 
 
-def test_the_groups_are_read_once_per_user_object(
-    reviewer, django_user_model, django_assert_num_queries
-):
+def test_the_groups_are_read_once_per_user_object(reviewer, django_user_model, django_assert_num_queries):
     user = django_user_model.objects.get(pk=reviewer.pk)
     with django_assert_num_queries(1):
         for _ in range(3):

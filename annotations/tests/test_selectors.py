@@ -35,7 +35,10 @@ def test_search_text_is_the_lower_cased_text(documents):
 
 
 def test_search_handles_accents_and_wildcard_characters(db):
-    sentences = ["President Díaz-Canel said 50% of the grid failed on Sunday.", "A_B test results were not published today."]
+    sentences = [
+        "President Díaz-Canel said 50% of the grid failed on Sunday.",
+        "A_B test results were not published today.",
+    ]
     workflow.document_load(document=document_input(" ".join(sentences), "Accents", sentences))
     assert texts(selectors.search_claims(Claim.objects.all(), "DÍAZ")) == {sentences[0]}
     assert texts(selectors.search_claims(Claim.objects.all(), "50%")) == {sentences[0]}
@@ -71,10 +74,14 @@ def test_counts_include_every_status_and_verdict(claim, advance):
     advance(claim, "in_review")
     counts = selectors.counts_by_status_and_verdict()
     assert counts["total"] == 3
-    assert dict((value, n) for value, _, n in counts["status"]) == {
-        "pending": 2, "in_progress": 0, "in_review": 1, "returned": 0, "approved": 0,
+    assert {value: n for value, _, n in counts["status"]} == {
+        "pending": 2,
+        "in_progress": 0,
+        "in_review": 1,
+        "returned": 0,
+        "approved": 0,
     }
-    assert dict((value, n) for value, _, n in counts["verdict"]) == {"verified": 1, "disputed": 0, "unverified": 0}
+    assert {value: n for value, _, n in counts["verdict"]} == {"verified": 1, "disputed": 0, "unverified": 0}
 
 
 def test_claims_awaiting_review_excludes_own_submissions_and_non_reviewers(claim, advance, reviewer, editor, reviewer2):

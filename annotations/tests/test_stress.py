@@ -98,13 +98,11 @@ class Person:
         if not state["verdict"] or roll < 0.2:
             verdict = self.random.choice(VERDICTS)
             note = f"Ruled {verdict} by tab {self.index}, take {self.random.randrange(3)}."
-            return Action.VERDICT_SET, lambda: workflow.claim_set_verdict(
-                **common, verdict=verdict, note=note
-            )
+            return Action.VERDICT_SET, lambda: workflow.claim_set_verdict(**common, verdict=verdict, note=note)
         if not state["evidence"] or roll < 0.4:
             passage = self.random.random() < 0.3 and claim_id != self.claim_ids[-1]
             source = (
-                {"document_id": self.passage_document_id, "start": 0, "end": 20} if passage
+                {"document": self.passage_document_id, "start": 0, "end": 20} if passage
                 else {"url": f"https://example.org/source/{self.random.randrange(100)}"}
             )  # fmt: skip
             return Action.EVIDENCE_ADDED, lambda: workflow.evidence_add(**common, stance="supports", **source)
@@ -143,7 +141,10 @@ def replayed(claim: Claim, events: list[ReviewEvent]) -> dict:
     """Return the claim's state rebuilt from its history alone, checking each step as it goes."""
     created, *rest = events
     assert (created.action, created.status_before, created.status_after, created.claim_version) == (
-        Action.CREATED, "", ClaimStatus.PENDING, 1
+        Action.CREATED,
+        "",
+        ClaimStatus.PENDING,
+        1,
     )
     state = {"status": ClaimStatus.PENDING, "verdict": "", "note": "", "version": 1, "assignee": None,
              "submitted_by_id": None, "evidence": set()}  # fmt: skip

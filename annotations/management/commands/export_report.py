@@ -81,7 +81,7 @@ def _write_file(path: Path, chunks) -> int:
         raise CommandError(f"Cannot write {path}: folder {folder} does not exist.")
     written = 0
     try:
-        handle = tempfile.NamedTemporaryFile("wb", dir=folder, prefix=f".{path.name}.", delete=False)
+        handle = tempfile.NamedTemporaryFile("wb", dir=folder, prefix=f".{path.name}.", delete=False)  # noqa: SIM115 - closed by the "with" below
     except OSError as error:
         raise CommandError(f"Cannot write {path}: {error.strerror}.") from None
     try:

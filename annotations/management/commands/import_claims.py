@@ -5,7 +5,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from annotations import workflow
-from annotations.exports.restore import RestoreError, read_backup
 
 
 class Command(BaseCommand):
@@ -26,8 +25,8 @@ class Command(BaseCommand):
         if refusal:
             raise CommandError(refusal)
         try:
-            backup = read_backup(Path(file))
-        except RestoreError as error:
+            backup = workflow.read_backup(Path(file))
+        except workflow.RestoreError as error:
             raise CommandError(f"{error}; nothing was imported.") from None
         try:
             result = workflow.claims_restore(backup=backup)
@@ -43,7 +42,8 @@ def describe(result: workflow.RestoreResult, backup, file) -> str:
     """Return what was restored as a few plain lines."""
     lines = [
         f"Restored {_count(result.documents, 'document')} and {_count(result.claims, 'claim')} from {file} "
-        f"(exported {backup.exported_at.astimezone(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC): {_count(result.occurrences, 'occurrence')}, "
+        f"(exported {backup.exported_at.astimezone(datetime.UTC):%Y-%m-%d %H:%M} UTC): "
+        f"{_count(result.occurrences, 'occurrence')}, "
         f"{_count(result.evidence, 'evidence item')}, {_count(result.corrections, 'correction')}, "
         f"{_count(result.events, 'review event')}.",
     ]

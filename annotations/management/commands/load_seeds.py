@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from annotations.ingest.files import LoadError
-from annotations.ingest.loader import LoadSummary, load_paths
+from annotations.workflow import LoadSummary, load_paths
 
 
 class Command(BaseCommand):
@@ -19,8 +19,7 @@ class Command(BaseCommand):
             "paths",
             nargs="*",
             metavar="PATH",
-            help="A .txt file or a folder of them (default: the seeds folder, "
-            "settings.FACTCHECK_SEEDS_DIR).",
+            help="A .txt file or a folder of them (default: the seeds folder, settings.FACTCHECK_SEEDS_DIR).",
         )
 
     def handle(self, *args, paths, verbosity, **options):
@@ -29,8 +28,8 @@ class Command(BaseCommand):
             summary = load_paths(paths, progress=self._progress if verbosity >= 2 else None)
         except LoadError as error:
             raise CommandError(str(error)) from None
-        for error in summary.errors:
-            self.stderr.write(f"error: {error}")
+        for refused in summary.errors:
+            self.stderr.write(f"error: {refused}")
         if summary.files == 0:
             raise CommandError(f"No .txt files found in {', '.join(map(str, paths))}.")
         if verbosity >= 1:
@@ -39,9 +38,7 @@ class Command(BaseCommand):
             failed, total = len(summary.errors), summary.files
             if failed == total:
                 raise CommandError(f"{_count(failed, 'file')} could not be loaded (see above).")
-            raise CommandError(
-                f"{failed} of {total} files could not be loaded (see above); the others were."
-            )
+            raise CommandError(f"{failed} of {total} files could not be loaded (see above); the others were.")
 
     def _progress(self, done: int, total: int, path: Path) -> None:
         self.stdout.write(f"[{done}/{total}] {path}")
@@ -53,13 +50,9 @@ def describe(summary: LoadSummary) -> str:
     if summary.documents_new == 0:
         if not loaded:
             return "Nothing was loaded."
-        return (
-            f"Nothing new was added: {_count(loaded, 'document')} "
-            f"{'was' if loaded == 1 else 'were'} already loaded."
-        )
+        return f"Nothing new was added: {_count(loaded, 'document')} {'was' if loaded == 1 else 'were'} already loaded."
     lines = [
-        f"Loaded {_count(summary.documents_new, 'new document')} "
-        f"({summary.documents_existing} already loaded).",
+        f"Loaded {_count(summary.documents_new, 'new document')} ({summary.documents_existing} already loaded).",
         f"Claims: {summary.claims_new} new, {summary.claims_existing} already known; "
         f"{_count(summary.occurrences, 'occurrence')}.",
     ]

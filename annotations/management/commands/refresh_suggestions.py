@@ -21,6 +21,7 @@ class Command(BaseCommand):
             bar = tqdm(unit=" claims", file=sys.stderr, desc="Suggesting")
 
         def progress(done, total):
+            assert bar is not None
             bar.total = total
             bar.update(done - bar.n)
 

@@ -4,26 +4,25 @@ import pytest
 from django.urls import reverse
 
 from annotations import workflow
+from annotations.admin import ClaimAdmin
 from annotations.models import Claim, Correction, ReviewEvent
 from annotations.tests.conftest import (
-    BOTH, CLAIM_TEXT, COUNTED, PLAIN, QUOTED, SECOND_CLAIM_TEXT, SIGNAL_CLAIMS, SURVEY_CLAIM_TEXT,
+    BOTH,
+    CLAIM_TEXT,
+    COUNTED,
+    PLAIN,
+    QUOTED,
+    SECOND_CLAIM_TEXT,
+    SIGNAL_CLAIMS,
+    SURVEY_CLAIM_TEXT,
     document_input,
 )
+
+from .conftest import claim_url, staff
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "admin:annotations_claim_changelist"
-
-
-def staff(client, user):
-    user.is_staff = True
-    user.save()
-    client.force_login(user)
-    return client
-
-
-def claim_url(claim):
-    return reverse("admin:annotations_claim_change", args=[claim.pk])
 
 
 def listed_ids(response):
@@ -54,10 +53,10 @@ def test_list_shows_text_documents_badges_assignee_evidence_and_last_change(clie
 
 
 @pytest.mark.parametrize("per_page", [5, 50])
-def test_list_runs_a_fixed_number_of_queries_whatever_the_page_size(client, editor, documents, per_page, django_assert_max_num_queries, monkeypatch):
+def test_list_runs_a_fixed_number_of_queries_whatever_the_page_size(
+    client, editor, documents, per_page, django_assert_max_num_queries, monkeypatch
+):
     many_claims(60)
-    from annotations.admin import ClaimAdmin
-
     monkeypatch.setattr(ClaimAdmin, "list_per_page", per_page)
     staff(client, editor)
     with django_assert_max_num_queries(14):
@@ -157,7 +156,11 @@ def test_bulk_assign_to_an_editor_needs_the_editor(client, reviewer, documents):
     staff(client, reviewer)
     response = client.post(
         reverse(CHANGELIST),
-        {"action": "assign_to_editor", "assignee": "", "_selected_action": list(Claim.objects.values_list("pk", flat=True))},
+        {
+            "action": "assign_to_editor",
+            "assignee": "",
+            "_selected_action": list(Claim.objects.values_list("pk", flat=True)),
+        },
         follow=True,
     )
     assert "Choose the editor to assign the claims to." in response.content.decode()
@@ -202,7 +205,11 @@ def buttons(html):
         ("in_review", "reviewer", {"Approve", "Return", "Comment"}),
         ("approved", "reviewer", {"Reopen", "Comment"}),
         ("approved", "editor", {"Comment"}),
-        ("returned", "editor", {"Assign to me", "Save verdict", "Add evidence", "Remove", "Submit for review", "Comment"}),
+        (
+            "returned",
+            "editor",
+            {"Assign to me", "Save verdict", "Add evidence", "Remove", "Submit for review", "Comment"},
+        ),
     ],
 )
 def test_claim_page_offers_exactly_the_allowed_actions(client, request, claim, advance, status, who, expected):
@@ -237,17 +244,40 @@ def test_editor_walks_a_claim_through_the_page(client, editor, claim, other_docu
     staff(client, editor)
     url = claim_url(claim)
     assert client.post(url, {"_action": "assign", "version": 1}).status_code == 302
-    assert client.post(url, {"_action": "verdict", "version": 2, "verdict": "disputed", "note": "The survey says 120."}).status_code == 302
-    response = client.post(url, {"_action": "add_evidence", "version": 3, "stance": "refutes", "document": other_document.pk, "start": 0, "end": 20})
+    assert (
+        client.post(
+            url, {"_action": "verdict", "version": 2, "verdict": "disputed", "note": "The survey says 120."}
+        ).status_code
+        == 302
+    )
+    response = client.post(
+        url,
+        {
+            "_action": "add_evidence",
+            "version": 3,
+            "stance": "refutes",
+            "document": other_document.pk,
+            "start": 0,
+            "end": 20,
+        },
+    )
     assert response.status_code == 302
     assert client.post(url, {"_action": "submit", "version": 4}).status_code == 302
     claim.refresh_from_db()
-    assert (claim.status, claim.verdict, claim.note, claim.version) == ("in_review", "disputed", "The survey says 120.", 5)
+    assert (claim.status, claim.verdict, claim.note, claim.version) == (
+        "in_review",
+        "disputed",
+        "The survey says 120.",
+        5,
+    )
     evidence = claim.evidence.get()
     assert evidence.document == other_document and evidence.excerpt == other_document.text[0:20]
     assert list(claim.events.values_list("action", "actor__username")) == [
-        ("created", None), ("assigned", "editor1"), ("verdict_set", "editor1"),
-        ("evidence_added", "editor1"), ("submitted", "editor1"),
+        ("created", None),
+        ("assigned", "editor1"),
+        ("verdict_set", "editor1"),
+        ("evidence_added", "editor1"),
+        ("submitted", "editor1"),
     ]
 
 
@@ -303,8 +333,14 @@ def test_malformed_posts_are_refused_with_a_reason(client, editor, claim, advanc
     for data, reason in [
         ({"_action": "verdict", "version": "abc", "verdict": "disputed"}, "version"),
         ({"_action": "verdict", "version": claim.version, "verdict": "maybe"}, "verdict"),
-        ({"_action": "add_evidence", "version": claim.version, "stance": "supports", "url": "javascript:alert(1)"}, "not a valid web address"),
-        ({"_action": "remove_evidence", "version": claim.version, "evidence_id": 999999}, "Evidence 999999 does not exist on this claim."),
+        (
+            {"_action": "add_evidence", "version": claim.version, "stance": "supports", "url": "javascript:alert(1)"},
+            "not a valid web address",
+        ),
+        (
+            {"_action": "remove_evidence", "version": claim.version, "evidence_id": 999999},
+            "Evidence 999999 does not exist on this claim.",
+        ),
         ({"_action": "explode"}, "Unknown action"),
     ]:
         before = ReviewEvent.objects.count()
@@ -417,7 +453,9 @@ def test_odd_object_ids_are_not_found(client, editor, documents, object_id):
     assert client.get(f"/admin/annotations/sourcedocument/{object_id}/change/").status_code == 404
 
 
-@pytest.mark.parametrize("query", ["assignee=%C2%B2", "document=%C2%B2", "assignee=99999999999999999999", "document=-1"])
+@pytest.mark.parametrize(
+    "query", ["assignee=%C2%B2", "document=%C2%B2", "assignee=99999999999999999999", "document=-1"]
+)
 def test_odd_filter_values_show_no_claims_rather_than_fail(client, editor, documents, query):
     staff(client, editor)
     response = client.get(reverse(CHANGELIST) + "?" + query)
@@ -432,7 +470,8 @@ def test_evidence_form_sends_one_version_after_a_conflict(client, editor, claim,
     stale = claim.version
     workflow.claim_set_verdict(claim_id=claim.pk, actor=editor, verdict="unverified", note="Meanwhile.")
     response = client.post(
-        claim_url(claim), {"_action": "add_evidence", "version": stale, "stance": "context", "url": "https://example.org/x"}
+        claim_url(claim),
+        {"_action": "add_evidence", "version": stale, "stance": "context", "url": "https://example.org/x"},
     )
     assert response.status_code == 409
     form = re.search(r'<form method="post" id="evidence-form">(.*?)</form>', response.content.decode(), re.S).group(1)
@@ -493,14 +532,13 @@ def test_the_claim_page_shows_what_was_published_and_by_whom(client, editor, cla
     assert f"last approved by reviewer1 on {claim.approved_at:%Y-%m-%d %H:%M}" in published
 
 
-def test_approving_a_changed_verdict_without_a_correction_is_refused_and_keeps_my_input(
-    client, reviewer2, republished
-):
+def test_approving_a_changed_verdict_without_a_correction_is_refused_and_keeps_my_input(client, reviewer2, republished):
     claim = republished()
     staff(client, reviewer2)
     before = ReviewEvent.objects.count()
     response = client.post(
-        claim_url(claim), {"_action": "approve", "version": claim.version, "comment": "My typed comment", "correction": "  "}
+        claim_url(claim),
+        {"_action": "approve", "version": claim.version, "comment": "My typed comment", "correction": "  "},
     )
     html = response.content.decode()
     assert response.status_code == 400
@@ -530,14 +568,16 @@ def test_a_correction_note_when_nothing_changed_is_refused_and_kept(client, revi
 def test_approving_a_changed_verdict_with_a_correction_publishes_it_and_lists_it(client, reviewer2, republished):
     claim = republished()
     staff(client, reviewer2)
-    response = client.post(
-        claim_url(claim), {"_action": "approve", "version": claim.version, "correction": CORRECTION}
-    )
+    response = client.post(claim_url(claim), {"_action": "approve", "version": claim.version, "correction": CORRECTION})
     assert response.status_code == 302
     correction = Correction.objects.get()
-    assert (correction.claim_id, correction.old_verdict, correction.new_verdict, correction.note, correction.approved_by) == (
-        claim.pk, "verified", "disputed", CORRECTION, reviewer2
-    )
+    assert (
+        correction.claim_id,
+        correction.old_verdict,
+        correction.new_verdict,
+        correction.note,
+        correction.approved_by,
+    ) == (claim.pk, "verified", "disputed", CORRECTION, reviewer2)
     assert correction.event == claim.events.latest("id")
     html = client.get(claim_url(claim)).content.decode()
     row = re.search(r'<tr class="fc-correction">(.*?)</tr>', html, re.S).group(1)
@@ -549,7 +589,9 @@ def test_approving_a_changed_verdict_with_a_correction_publishes_it_and_lists_it
     assert f"correction: {CORRECTION}" in html  # in the history, on the approval
 
 
-def test_bulk_approve_refuses_a_changed_verdict_that_needs_a_correction(client, reviewer2, editor, documents, republished):
+def test_bulk_approve_refuses_a_changed_verdict_that_needs_a_correction(
+    client, reviewer2, editor, documents, republished
+):
     claim = republished()
     other = Claim.objects.get(text=SURVEY_CLAIM_TEXT)
     workflow.claim_assign(claim_id=other.pk, actor=editor)
@@ -576,11 +618,8 @@ def test_bulk_approve_refuses_a_changed_verdict_that_needs_a_correction(client, 
 # --- Check-worthiness signals -------------------------------------------------------------------
 
 
-
 def column(name):
     """Return the changelist's sort parameter for the ``list_display`` column ``name``."""
-    from annotations.admin import ClaimAdmin
-
     return str(ClaimAdmin.list_display.index(name) + 1)
 
 
@@ -643,8 +682,6 @@ def test_a_list_filtered_and_sorted_by_signals_runs_a_fixed_number_of_queries(
     client, editor, documents, per_page, django_assert_max_num_queries, monkeypatch
 ):
     many_claims(60)
-    from annotations.admin import ClaimAdmin
-
     monkeypatch.setattr(ClaimAdmin, "list_per_page", per_page)
     staff(client, editor)
     query = f"?attributed=yes&has_number=yes&has_quote=no&o=-{column('signals')}.{column('speaker_name')}"

@@ -16,9 +16,7 @@ CHANGELIST = "admin:annotations_claim_changelist"
 
 
 def export(client, action, claims):
-    return client.post(
-        reverse(CHANGELIST), {"action": action, "_selected_action": [str(c.pk) for c in claims]}
-    )
+    return client.post(reverse(CHANGELIST), {"action": action, "_selected_action": [str(c.pk) for c in claims]})
 
 
 def body(response) -> str:
@@ -46,7 +44,9 @@ def test_the_json_action_exports_the_selection_with_its_documents(client, editor
     assert data["documents"][0]["title"] == "River report"
 
 
-def test_the_claimreview_action_holds_only_the_approved_claims_of_the_selection(client, editor, claim, advance, documents):
+def test_the_claimreview_action_holds_only_the_approved_claims_of_the_selection(
+    client, editor, claim, advance, documents
+):
     advance(claim, "approved")
     other = Claim.objects.get(text=SECOND_CLAIM_TEXT)
     client.force_login(editor)

@@ -3,17 +3,14 @@
 import re
 
 import pytest
-from django.urls import reverse
 
 from annotations import workflow
 from annotations.models import Action, Claim, Evidence, ReviewEvent, Suggestion
 from annotations.tests.conftest import CLAIM_TEXT, SURVEY_CLAIM_TEXT
 
+from .conftest import claim_url
+
 pytestmark = pytest.mark.django_db
-
-
-def claim_url(claim):
-    return reverse("admin:annotations_claim_change", args=[claim.pk])
 
 
 @pytest.fixture
@@ -99,13 +96,6 @@ def test_a_refused_attach_shows_the_reason(client, cast, suggestion, advance, wh
     assert response.status_code == status
     assert message in response.content.decode()
     assert ReviewEvent.objects.count() == before
-
-
-@pytest.fixture
-def cast(editor, editor2):
-    from types import SimpleNamespace
-
-    return SimpleNamespace(editor=editor, editor2=editor2)
 
 
 def test_a_claim_without_suggestions_says_so(client, editor, claim):

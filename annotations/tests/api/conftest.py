@@ -1,7 +1,6 @@
-"""Clients, the cast by name, and helpers shared by the API tests."""
+"""Clients and helpers shared by the API tests (the cast is in ../conftest.py)."""
 
 from contextlib import contextmanager
-from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -29,19 +28,6 @@ def client_for():
         return client
 
     return make
-
-
-@pytest.fixture
-def cast(editor, editor2, reviewer, admin_user, outsider):
-    """Everyone the permission rules distinguish, by the name the tests use."""
-    return SimpleNamespace(
-        anonymous=None,
-        editor=editor,
-        editor2=editor2,
-        reviewer=reviewer,
-        admin=admin_user,
-        outsider=outsider,
-    )
 
 
 def claim_url(claim, action=""):

@@ -296,7 +296,9 @@ def test_approving_a_changed_verdict_without_a_correction_is_400_naming_the_fiel
 def test_a_correction_when_nothing_changed_is_400_naming_the_field(claim, advance, cast, client_for, nothing_changes):
     claim = advance(claim, IN_REVIEW)
     with nothing_changes(claim):
-        response = client_for(cast.reviewer).post(claim_url(claim, "approve"), {"correction": CORRECTION}, format="json")
+        response = client_for(cast.reviewer).post(
+            claim_url(claim, "approve"), {"correction": CORRECTION}, format="json"
+        )
     message = workflow.MSG_NOTHING_TO_CORRECT
     assert refusal(response, 400) == {"detail": message, "code": "invalid", "correction": [message]}
     assert Claim.objects.get(pk=claim.pk).published_at is None

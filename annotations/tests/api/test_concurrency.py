@@ -79,9 +79,7 @@ def stale_write(request, claim, advance, cast, client_for):
     """A write of each kind, its claim brought to where the write would succeed."""
     status, who, method, url, body = STALE_WRITES[request.param]
     claim = advance(claim, status)
-    return SimpleNamespace(
-        claim=claim, client=client_for(getattr(cast, who)), method=method, url=url(claim), body=body
-    )
+    return SimpleNamespace(claim=claim, client=client_for(getattr(cast, who)), method=method, url=url(claim), body=body)
 
 
 @pytest.mark.django_db

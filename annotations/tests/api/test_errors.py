@@ -52,7 +52,7 @@ def test_submitting_without_evidence_is_400_with_the_reason(claim, cast, client_
     workflow.claim_set_verdict(claim_id=claim.pk, actor=cast.editor, verdict="disputed")
     with nothing_changes(claim):
         response = client_for(cast.editor).post(claim_url(claim, "submit"), format="json")
-    assert refusal(response, 400)["detail"] == workflow.MSG_NEEDS_EVIDENCE.format(verdict="disputed")
+    assert refusal(response, 400)["detail"] == workflow.MSG_NEEDS_EVIDENCE.format(article="A", verdict="disputed")
 
 
 def test_assigning_a_claim_to_its_assignee_again_is_400(claim, advance, cast, client_for, nothing_changes):
@@ -116,8 +116,10 @@ def test_invalid_input_is_400_naming_the_field(
 
 # Placeholders filled in by the test: DOC a document the claim may cite, OWN the claim's own one.
 EVIDENCE_REFUSALS = [
-    ({"stance": "supports", "url": "javascript:alert(1)"}, workflow.MSG_BAD_URL.format(value="javascript:alert(1)"), "url"),
-    ({"stance": "supports", "url": "ftp://example.org/f"}, workflow.MSG_BAD_URL.format(value="ftp://example.org/f"), "url"),
+    ({"stance": "supports", "url": "javascript:alert(1)"}, workflow.MSG_BAD_URL.format(value="javascript:alert(1)"),
+     "url"),
+    ({"stance": "supports", "url": "ftp://example.org/f"}, workflow.MSG_BAD_URL.format(value="ftp://example.org/f"),
+     "url"),
     ({"stance": "supports"}, workflow.MSG_EVIDENCE_NEEDS_SOURCE, "url"),
     ({"stance": "supports", "document": "DOC", "start": 5}, workflow.MSG_PASSAGE_INCOMPLETE, "end"),
     ({"stance": "supports", "document": "DOC", "start": 5, "end": 100_000},

@@ -61,8 +61,13 @@ def rows(body):
 @pytest.mark.parametrize(
     ("query", "matching"),
     [
-        ("", 60), ("&status=in_progress", 20), ("&assignee=none", 40), ("&ordering=-updated_at", 60), ("&q=flood", 60),
-        ("&has_number=true&attributed=true&speaker=report", 60), ("&ordering=speaker", 60),
+        ("", 60),
+        ("&status=in_progress", 20),
+        ("&assignee=none", 40),
+        ("&ordering=-updated_at", 60),
+        ("&q=flood", 60),
+        ("&has_number=true&attributed=true&speaker=report", 60),
+        ("&ordering=speaker", 60),
         ("&ordering=-has_quote", 60),
     ],
 )

@@ -8,7 +8,14 @@ import pytest
 from annotations import workflow
 from annotations.models import Claim, ClaimStatus, ReviewEvent
 from annotations.tests.conftest import (
-    BOTH, CLAIM_TEXT, COUNTED, PLAIN, QUOTED, SECOND_CLAIM_TEXT, SIGNAL_CLAIMS, SURVEY_CLAIM_TEXT,
+    BOTH,
+    CLAIM_TEXT,
+    COUNTED,
+    PLAIN,
+    QUOTED,
+    SECOND_CLAIM_TEXT,
+    SIGNAL_CLAIMS,
+    SURVEY_CLAIM_TEXT,
 )
 
 from .conftest import claim_url
@@ -87,8 +94,17 @@ def test_the_claim_list_shows_every_claim_in_id_order(reader, documents):
     assert body["next"] is None and body["previous"] is None
     row = body["results"][0]
     assert set(row) == {
-        "id", "text", "status", "verdict", "assignee", "version", "has_number", "has_quote", "speaker",
-        "created_at", "updated_at",
+        "id",
+        "text",
+        "status",
+        "verdict",
+        "assignee",
+        "version",
+        "has_number",
+        "has_quote",
+        "speaker",
+        "created_at",
+        "updated_at",
     }
 
 
@@ -270,7 +286,7 @@ def test_an_unknown_claim_is_404_with_a_json_detail(reader, documents):
 def test_the_evidence_list_shows_the_claims_evidence_in_order(reader, claim, advance, editor, other_document):
     advance(claim, ClaimStatus.IN_PROGRESS)
     workflow.evidence_add(
-        claim_id=claim.pk, actor=editor, stance="refutes", document_id=other_document.pk, start=0, end=10
+        claim_id=claim.pk, actor=editor, stance="refutes", document=other_document.pk, start=0, end=10
     )
     response = reader.get(claim_url(claim, "evidence"))
     assert response.status_code == 200
@@ -346,7 +362,6 @@ def test_a_claims_address_ignores_list_filters(reader, claim):
 
 
 # --- Claim list: check-worthiness signals -------------------------------------------------------
-
 
 
 def test_the_list_and_the_detail_show_the_signals(reader, signal_claims):

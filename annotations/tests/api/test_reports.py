@@ -16,6 +16,7 @@ def api(client_for, editor):
     """An editor's API client."""
     return client_for(editor)
 
+
 ADDRESSES = {
     "csv": "/api/reports/claims.csv",
     "json": "/api/reports/claims.json",

@@ -47,9 +47,7 @@ def submit_disputed(claim, editor):
     """Have ``editor`` take the claim, rule it disputed with a refuting web source and submit it."""
     workflow.claim_assign(claim_id=claim.pk, actor=editor)
     workflow.claim_set_verdict(claim_id=claim.pk, actor=editor, verdict="disputed", note=NOTE)
-    workflow.evidence_add(
-        claim_id=claim.pk, actor=editor, stance="refutes", url=SOURCE_URL, title=SOURCE_TITLE
-    )
+    workflow.evidence_add(claim_id=claim.pk, actor=editor, stance="refutes", url=SOURCE_URL, title=SOURCE_TITLE)
     workflow.claim_submit(claim_id=claim.pk, actor=editor)
     claim.refresh_from_db()
     return claim

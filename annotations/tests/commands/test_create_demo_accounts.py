@@ -40,7 +40,7 @@ def test_creates_two_editors_a_reviewer_and_an_admin_with_generated_passwords(
     assert len(saved) == 4
     passwords = [line.split()[-1] for line in saved]
     assert len(set(passwords)) == 4  # each generated independently
-    for line, password in zip(saved, passwords):
+    for line, password in zip(saved, passwords, strict=True):
         username = line.split()[0]
         assert users[username].check_password(password)
         assert len(password) >= 16
@@ -73,7 +73,7 @@ def test_password_from_the_environment(settings, credentials_file, monkeypatch):
 def test_a_chosen_password_must_pass_the_password_rules(settings, credentials_file, monkeypatch, weak):
     settings.DEMO_MODE = True
     monkeypatch.setenv("FACTCHECK_DEMO_PASSWORD", weak)
-    with pytest.raises(CommandError, match="^FACTCHECK_DEMO_PASSWORD is refused: "):
+    with pytest.raises(CommandError, match=r"^FACTCHECK_DEMO_PASSWORD is refused: "):
         call_command("create_demo_accounts")
     assert get_user_model().objects.count() == 0
 

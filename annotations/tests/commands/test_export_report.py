@@ -10,8 +10,12 @@ from django.core.management import CommandError, call_command
 from annotations.exports import ExportFilters, export
 from annotations.management.commands import export_report
 from annotations.models import Claim
-from annotations.tests.exports.conftest import csv_table, exported, html_tree, json_lines
-from annotations.tests.exports.conftest import newsroom  # noqa: F401 (the fixture, shared with the export tests)
+from annotations.tests.exports.conftest import (
+    csv_table,
+    exported,
+    html_tree,
+    json_lines,
+)
 
 pytestmark = pytest.mark.django_db
 

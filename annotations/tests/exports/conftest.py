@@ -31,7 +31,7 @@ from annotations.tests.conftest import (
     document_input,
 )
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Approvals are put at known moments (with microseconds, which the CSV drops) on days of their own.
 FIRST_APPROVAL = datetime.datetime(2025, 3, 1, 9, 0, 0, 123456, tzinfo=UTC)
@@ -123,7 +123,7 @@ def newsroom(db, django_user_model, editor, editor2, reviewer, reviewer2):
             claims.approved, editor, verdict="verified", note="Matches the survey.",
             evidence=[
                 web("https://example.org/survey", title="Survey page"),
-                {"document_id": docs.survey.pk, "start": 0, "end": len(SURVEY_CLAIM_TEXT), "stance": "context"},
+                {"document": docs.survey.pk, "start": 0, "end": len(SURVEY_CLAIM_TEXT), "stance": "context"},
             ],
         )  # fmt: skip
         workflow.claim_approve(claim_id=claims.approved.pk, actor=reviewer)

@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from annotations import workflow
 from annotations.exports import ExportFilters
+from annotations.ingest.documents import DocumentInput
+from annotations.ingest.sentence import Sentence
 from annotations.models import Claim, Evidence
 
 from .conftest import CORRECTION_NOTE, MARKUP_TEXT, MAYOR_TEXT, exported, html_tree
@@ -177,8 +179,8 @@ def test_a_claim_occurring_twice_in_a_document_is_marked_twice_and_listed_once(d
     sentence = "Rain fell for 40 days."
     text = f"{sentence} Then it stopped. {sentence}"
     second = text.rindex(sentence)
-    spans = [workflow.Sentence(0, len(sentence), sentence), workflow.Sentence(second, second + len(sentence), sentence)]
-    loaded = workflow.document_load(document=workflow.DocumentInput(text=text, title="Rain", sentences=spans))
+    spans = [Sentence(0, len(sentence), sentence), Sentence(second, second + len(sentence), sentence)]
+    loaded = workflow.document_load(document=DocumentInput(text=text, title="Rain", sentences=spans))
     document = loaded.document
     claim = Claim.objects.get()
     workflow.claim_assign(claim_id=claim.pk, actor=editor)

@@ -159,7 +159,9 @@ def test_each_claim_carries_its_check_worthiness_signals(newsroom):
     assert (plain["speaker"], plain["has_number"], plain["has_quote"]) == ("", False, False)
     for claim in Claim.objects.all():
         assert (records[claim.pk]["speaker"], records[claim.pk]["has_number"], records[claim.pk]["has_quote"]) == (
-            claim.speaker, claim.has_number, claim.has_quote
+            claim.speaker,
+            claim.has_number,
+            claim.has_quote,
         )
 
 

@@ -2,7 +2,7 @@
 
     python annotations/tests/golden/regenerate.py
 
-Run it only after checking that a change to the sentences is intended: test_ingest compares the
+Run it only after checking that a change to the sentences is intended: ingest/test_documents.py compares the
 loader's output with this file exactly, and `git diff` then shows every claim that changed.
 """
 
@@ -19,14 +19,12 @@ def seed_claims() -> dict:
     """Return, for each seed file, its sentences as ``{start, end, text}``."""
     from django.conf import settings
 
-    from annotations.ingest.loader import document_from_path
+    from annotations.ingest.documents import document_from_path
 
     claims = {}
     for path in sorted(Path(settings.FACTCHECK_SEEDS_DIR).glob("*.txt")):
         document = document_from_path(path).document
-        claims[path.name] = [
-            {"start": s.start, "end": s.end, "text": s.text} for s in document.sentences
-        ]
+        claims[path.name] = [{"start": s.start, "end": s.end, "text": s.text} for s in document.sentences]
     return claims
 
 

@@ -1,23 +1,107 @@
-"""The loader's batching: one transaction per batch, a retry one by one, a reader process."""
+"""Loading: documents and their claims into the database, and files into documents on the way.
+
+``documents_load`` (and ``document_load``, one document) writes each new claim with its ``created``
+event; ``load_paths`` reads files and stores them in batches, one transaction each, retried one by
+one when a batch fails, parsed ahead by a reader process for large loads.
+"""
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from annotations import corroboration, history, workflow
-from annotations.ingest import loader
-from annotations.tests.conftest import triggers_off
+from annotations import bulk, corroboration, history
+from annotations.ingest import documents as ingest_documents
 from annotations.models import (
-    Action, Claim, ClaimOccurrence, ReviewEvent, SourceDocument, Suggestion, TermCount, TermPosting,
+    Action,
+    Claim,
+    ClaimOccurrence,
+    ReviewEvent,
+    SourceDocument,
+    Suggestion,
+    TermCount,
+    TermPosting,
 )
+from annotations.tests.conftest import SECOND_CLAIM_TEXT, triggers_off
+from annotations.workflow import loading
+
+from .conftest import PENDING, event_fields
 
 pytestmark = pytest.mark.django_db
 
 
+# --- Documents ------------------------------------------------------------------------------------
+
+
+def test_loading_writes_one_created_event_per_new_claim(documents):
+    claims = list(Claim.objects.order_by("id"))
+    assert [c.text for c in claims] == documents.report_claims + documents.survey_claims
+    events = list(ReviewEvent.objects.order_by("id"))
+    assert [e.claim_id for e in events] == [c.pk for c in claims]
+    for claim, event in zip(claims, events, strict=True):
+        assert (claim.status, claim.verdict, claim.note, claim.version, claim.assignee_id) == (PENDING, "", "", 1, None)
+        document = documents.survey if claim.text in documents.survey_claims else documents.report
+        assert event_fields(event) == {
+            "action": Action.CREATED,
+            "actor": None,
+            "status_before": "",
+            "status_after": PENDING,
+            "verdict_before": "",
+            "verdict_after": "",
+            "comment": "",
+            "claim_version": 1,
+        }
+        assert event.details == {"document_id": document.pk, "document": document.title}
+
+
+def test_loading_records_the_actor_who_loaded(load_document, admin_user):
+    text = "The bridge opened in 1998 after four years of work."
+    result = load_document(text, "Bridge", [text], actor=admin_user)
+    event = ReviewEvent.objects.get(claim_id=result.new_claim_ids[0])
+    assert (event.action, event.actor) == (Action.CREATED, admin_user)
+
+
+def test_loading_the_same_text_again_writes_nothing(load_document, documents):
+    before = (Claim.objects.count(), ReviewEvent.objects.count())
+    again = load_document(documents.survey.text, "Copy", documents.survey_claims)
+    assert (again.created, again.document, again.claims_new) == (False, documents.survey, 0)
+    assert (Claim.objects.count(), ReviewEvent.objects.count()) == before
+
+
+def test_a_known_sentence_becomes_one_more_occurrence_without_a_second_created_event(load_document, claim):
+    result = load_document(f"Reporters repeated it: {claim.text}", "Repeat", [claim.text])
+    assert (result.created, result.claims_new, result.claims_existing, result.occurrences) == (True, 0, 1, 1)
+    assert claim.occurrences.count() == 2
+    assert list(claim.events.values_list("action", flat=True)) == [Action.CREATED]
+
+
+def test_new_claims_are_stored_with_their_signals(load_document):
+    quoted = "The mayor called the flood 'a warning to us all'."
+    plain = "The river flooded the lower town overnight."
+    load_document(f"{SECOND_CLAIM_TEXT} {quoted} {plain}", "Flood", [SECOND_CLAIM_TEXT, quoted, plain])
+    rows = Claim.objects.values_list("text", "has_number", "has_quote", "speaker")
+    stored = {text: signals for text, *signals in rows}
+    assert stored == {
+        SECOND_CLAIM_TEXT: [True, False, "Officials"],
+        quoted: [False, True, ""],  # "The mayor called": not a reporting verb
+        plain: [False, False, ""],
+    }
+
+
+def test_signals_are_computed_for_new_claims_only(load_document, claim, monkeypatch):
+    computed = []
+    real = loading.claim_signals
+    monkeypatch.setattr(loading, "claim_signals", lambda text: computed.append(text) or real(text))
+    new = "The bridge reopened in 1998, the council said."
+    load_document(f"{claim.text} {new}", "Again", [claim.text, new])
+    assert computed == [new]
+    assert Claim.objects.values_list("has_number", "speaker").get(text=new) == (True, "the council")
+
+
+# --- Files: batches, retries, a reader process ---------------------------------------------------
+
+
 def article(n, shared=""):
     """Return an article's text: four sentences of its own, plus ``shared`` if given."""
-    own = " ".join(
-        f"Officials in district {n} said {n * 10 + k} families were moved on day {k}." for k in range(4)
-    )
+    own = " ".join(f"Officials in district {n} said {n * 10 + k} families were moved on day {k}." for k in range(4))
     return f"{own} {shared}".strip() + "\n"
 
 
@@ -45,9 +129,9 @@ SHARED = "The governor said 3,200 homes were flooded across the state on Monday.
 
 
 def test_a_batch_stores_many_documents_with_shared_claims_counted_once(tmp_path, monkeypatch):
-    monkeypatch.setattr(loader, "BATCH_SENTENCES", 10_000)  # every file in one batch
+    monkeypatch.setattr(loading, "BATCH_SENTENCES", 10_000)  # every file in one batch
     paths = write(tmp_path, [article(n, SHARED) for n in range(5)])
-    summary = loader.load_paths(paths)
+    summary = loading.load_paths(paths)
     assert (summary.documents_new, summary.claims_new, summary.claims_existing) == (5, 21, 4)
     shared = Claim.objects.get(text=SHARED)
     assert shared.occurrences.count() == 5
@@ -57,22 +141,22 @@ def test_a_batch_stores_many_documents_with_shared_claims_counted_once(tmp_path,
 
 def test_batched_and_one_by_one_loading_store_the_same(tmp_path, monkeypatch):
     paths = write(tmp_path, [article(n, SHARED) for n in range(6)] + [article(2)])
-    monkeypatch.setattr(loader, "BATCH_SENTENCES", 1)  # a batch per document
-    loader.load_paths(paths)
+    monkeypatch.setattr(loading, "BATCH_SENTENCES", 1)  # a batch per document
+    loading.load_paths(paths)
     one_by_one = snapshot()
     with triggers_off():  # the history refuses deletes
         for model in (Suggestion, TermPosting, TermCount, ReviewEvent, ClaimOccurrence):
             model.objects.all()._raw_delete(model.objects.db)
         Claim.objects.all()._raw_delete(Claim.objects.db)
         SourceDocument.objects.all()._raw_delete(SourceDocument.objects.db)
-    monkeypatch.setattr(loader, "BATCH_SENTENCES", 10_000)
-    loader.load_paths(paths)
+    monkeypatch.setattr(loading, "BATCH_SENTENCES", 10_000)
+    loading.load_paths(paths)
     assert snapshot() == one_by_one
 
 
 def test_the_same_text_twice_in_one_batch_is_stored_once(tmp_path):
     paths = write(tmp_path, [article(1), article(1)])
-    summary = loader.load_paths(paths)
+    summary = loading.load_paths(paths)
     assert (summary.documents_new, summary.documents_existing) == (1, 1)
     assert SourceDocument.objects.count() == 1
 
@@ -81,7 +165,7 @@ def test_a_failed_batch_is_retried_one_by_one_and_only_the_culprit_is_refused(tm
     paths = write(tmp_path, [article(n) for n in range(4)])
     culprit = (tmp_path / "001_article.txt").read_text(encoding="utf-8")
 
-    real_documents_load = workflow.documents_load
+    real_documents_load = loading.documents_load
     calls = []
 
     def failing_with_the_culprit(*, documents, actor=None):
@@ -90,8 +174,8 @@ def test_a_failed_batch_is_retried_one_by_one_and_only_the_culprit_is_refused(tm
             raise DatabaseError("value too long for type character varying(500)\nDETAIL: more")
         return real_documents_load(documents=documents, actor=actor)
 
-    monkeypatch.setattr(workflow, "documents_load", failing_with_the_culprit)
-    summary = loader.load_paths(paths)
+    monkeypatch.setattr(loading, "documents_load", failing_with_the_culprit)
+    summary = loading.load_paths(paths)
     assert summary.documents_new == 3
     assert [str(error) for error in summary.errors] == [
         f"{paths[1]}: could not be stored: value too long for type character varying(500)"
@@ -104,8 +188,8 @@ def test_a_failed_batch_is_retried_one_by_one_and_only_the_culprit_is_refused(tm
 def test_a_database_error_inside_a_batch_leaves_no_part_of_it(tmp_path, monkeypatch):
     """A batch is one transaction: an error after some rows leaves none of them."""
     paths = write(tmp_path, [article(n) for n in range(3)])
-    documents = [loader.document_from_path(path).document for path in paths]
-    real_insert = workflow.bulk.insert_rows
+    parsed = [ingest_documents.document_from_path(path).document for path in paths]
+    real_insert = bulk.insert_rows
 
     def insert_then_fail(model, *args, **kwargs):
         result = real_insert(model, *args, **kwargs)
@@ -113,9 +197,9 @@ def test_a_database_error_inside_a_batch_leaves_no_part_of_it(tmp_path, monkeypa
             raise DatabaseError("simulated crash after the events")
         return result
 
-    monkeypatch.setattr(workflow.bulk, "insert_rows", insert_then_fail)
+    monkeypatch.setattr(bulk, "insert_rows", insert_then_fail)
     with pytest.raises(DatabaseError):
-        workflow.documents_load(documents=documents)
+        loading.documents_load(documents=parsed)
     assert (SourceDocument.objects.count(), Claim.objects.count(), ReviewEvent.objects.count()) == (0, 0, 0)
 
 
@@ -123,10 +207,10 @@ def test_a_database_error_inside_a_batch_leaves_no_part_of_it(tmp_path, monkeypa
 def test_a_reader_process_parses_ahead_for_large_loads(tmp_path, monkeypatch):
     texts = [article(n, SHARED) for n in range(8)] + ["\x00\x01 binary"]
     paths = write(tmp_path, texts)
-    monkeypatch.setattr(loader, "READER_PROCESS_FROM", 1)
-    monkeypatch.setattr(loader, "BATCH_SENTENCES", 12)
+    monkeypatch.setattr(loading, "READER_PROCESS_FROM", 1)
+    monkeypatch.setattr(loading, "BATCH_SENTENCES", 12)
     seen = []
-    summary = loader.load_paths(paths, progress=lambda done, total, path: seen.append((done, total, path)))
+    summary = loading.load_paths(paths, progress=lambda done, total, path: seen.append((done, total, path)))
     assert summary.documents_new == 8
     assert [str(error) for error in summary.errors] == [f"{paths[-1]}: looks binary (NUL bytes)"]
     assert [done for done, _, _ in seen] == list(range(1, 10))
@@ -140,21 +224,21 @@ def test_small_loads_parse_in_this_process(tmp_path, monkeypatch):
     def no_process(*args, **kwargs):
         raise AssertionError("a reader process was started for one file")
 
-    monkeypatch.setattr(loader, "ProcessPoolExecutor", no_process)
-    assert loader.load_paths(paths).documents_new == 1
+    monkeypatch.setattr(loading, "ProcessPoolExecutor", no_process)
+    assert loading.load_paths(paths).documents_new == 1
 
 
 def test_a_file_that_breaks_the_splitter_is_refused_and_the_others_load(tmp_path, monkeypatch):
     paths = write(tmp_path, [article(1), article(2)])
-    real = loader.extract_sentences
+    real = ingest_documents.extract_sentences
 
     def fragile(text):
         if "district 2" in text:
             raise IndexError("list index out of range")
         return real(text)
 
-    monkeypatch.setattr(loader, "extract_sentences", fragile)
-    summary = loader.load_paths(paths)
+    monkeypatch.setattr(ingest_documents, "extract_sentences", fragile)
+    summary = loading.load_paths(paths)
     assert summary.documents_new == 1
     assert [str(error) for error in summary.errors] == [
         f"{paths[1]}: could not be split into sentences (IndexError: list index out of range)"
@@ -163,9 +247,21 @@ def test_a_file_that_breaks_the_splitter_is_refused_and_the_others_load(tmp_path
 
 def test_lines_of_invisible_characters_load(tmp_path):
     paths = write(tmp_path, [article(1) + "\u200b\n \u200b\n" + article(3)])
-    summary = loader.load_paths(paths)
+    summary = loading.load_paths(paths)
     assert (summary.documents_new, summary.errors) == (1, [])
     assert summary.claims_new == 8
+
+
+def test_load_paths_reports_progress_and_the_actor(tmp_path, editor):
+    for name in ("b.txt", "a.txt"):
+        (tmp_path / name).write_text(f"File {name} says the talks ended on Monday.\n")
+    calls = []
+
+    summary = loading.load_paths([tmp_path], actor=editor, progress=lambda *args: calls.append(args))
+
+    assert calls == [(1, 2, tmp_path / "a.txt"), (2, 2, tmp_path / "b.txt")]
+    assert (summary.documents_new, summary.claims_new, summary.occurrences) == (2, 2, 2)
+    assert set(ReviewEvent.objects.values_list("actor", flat=True)) == {editor.pk}
 
 
 # --- A crash in the middle of a load --------------------------------------------------------------
@@ -212,7 +308,7 @@ class Killed(RuntimeError):
 
 def crash_storing_the_third_batch(monkeypatch):
     """Fail inside the batch's transaction, after its documents, claims and occurrences are written."""
-    real_insert, batches = workflow.bulk.insert_rows, []
+    real_insert, batches = bulk.insert_rows, []
 
     def insert(model, *args, **kwargs):
         if model is ReviewEvent:
@@ -221,7 +317,7 @@ def crash_storing_the_third_batch(monkeypatch):
                 raise Killed("killed while storing")
         return real_insert(model, *args, **kwargs)
 
-    monkeypatch.setattr(workflow.bulk, "insert_rows", insert)
+    monkeypatch.setattr(bulk, "insert_rows", insert)
 
 
 def crash_before_the_third_batch_suggestions(monkeypatch):
@@ -253,30 +349,29 @@ def crash_reporting_the_fifth_document(monkeypatch):
 )
 @pytest.mark.django_db(transaction=True)  # real transactions: what a killed process leaves is what was committed
 def test_a_crash_mid_load_leaves_whole_documents_and_a_rerun_completes_the_load(tmp_path, monkeypatch, crash):
-    monkeypatch.setattr(loader, "BATCH_DOCUMENTS", 2)
-    monkeypatch.setattr(loader, "BATCH_SENTENCES", 10_000)
+    monkeypatch.setattr(loading, "BATCH_DOCUMENTS", 2)
+    monkeypatch.setattr(loading, "BATCH_SENTENCES", 10_000)
     # Similar sentences across the articles (suggestions), one shared by some (one claim seen twice).
     paths = write(tmp_path, [article(n, SHARED if n % 3 == 0 else "") for n in range(8)])
-    sentences_per_text = {
-        parsed.document.text: len(parsed.document.sentences) for parsed in map(loader.document_from_path, paths)
-    }
-    loader.load_paths(paths)
+    parsed_files = map(ingest_documents.document_from_path, paths)
+    sentences_per_text = {parsed.document.text: len(parsed.document.sentences) for parsed in parsed_files}
+    loading.load_paths(paths)
     clean = full_snapshot()
     assert clean["suggestions"] and clean["postings"]  # the check below covers derived data
     wipe()
 
     progress = crash(monkeypatch)
     with pytest.raises(Killed):
-        loader.load_paths(paths, progress=progress)
+        loading.load_paths(paths, progress=progress)
 
     stored = SourceDocument.objects.count()
     assert 0 < stored < len(paths)
     assert_whole_documents(sentences_per_text)
 
     monkeypatch.undo()
-    monkeypatch.setattr(loader, "BATCH_DOCUMENTS", 2)
-    monkeypatch.setattr(loader, "BATCH_SENTENCES", 10_000)
-    summary = loader.load_paths(paths)
+    monkeypatch.setattr(loading, "BATCH_DOCUMENTS", 2)
+    monkeypatch.setattr(loading, "BATCH_SENTENCES", 10_000)
+    summary = loading.load_paths(paths)
 
     assert (summary.documents_existing, summary.documents_new, summary.errors) == (stored, len(paths) - stored, [])
     assert_whole_documents(sentences_per_text)
@@ -288,7 +383,7 @@ def test_a_real_database_error_in_a_batch_still_lets_the_others_be_stored(tmp_pa
     """The retry one by one works inside the batch's transaction (savepoints), as PostgreSQL aborts on an error."""
     paths = write(tmp_path, [article(n, SHARED) for n in range(4)])
     culprit = (tmp_path / "002_article.txt").read_text(encoding="utf-8")
-    real_documents_load = workflow.documents_load
+    real_documents_load = loading.documents_load
 
     @transaction.atomic
     def failing_in_sql(*, documents, actor=None):
@@ -298,13 +393,14 @@ def test_a_real_database_error_in_a_batch_still_lets_the_others_be_stored(tmp_pa
                 cursor.execute("SELECT * FROM no_such_table")
         return results
 
-    monkeypatch.setattr(workflow, "documents_load", failing_in_sql)
-    monkeypatch.setattr(workflow, "document_load", lambda *, document, actor=None: failing_in_sql(
-        documents=[document], actor=actor)[0])
-    summary = loader.load_paths(paths)
+    monkeypatch.setattr(loading, "documents_load", failing_in_sql)
+    monkeypatch.setattr(
+        loading, "document_load", lambda *, document, actor=None: failing_in_sql(documents=[document], actor=actor)[0]
+    )
+    summary = loading.load_paths(paths)
 
     assert (summary.documents_new, [error.path for error in summary.errors]) == (3, [str(paths[2])])
     assert "could not be stored:" in str(summary.errors[0]) and "no_such_table" in str(summary.errors[0])
     assert not SourceDocument.objects.filter(text=culprit).exists()
     assert Claim.objects.get(text=SHARED).occurrences.count() == 3
-    assert_whole_documents({text: 5 for text in SourceDocument.objects.values_list("text", flat=True)})
+    assert_whole_documents(dict.fromkeys(SourceDocument.objects.values_list("text", flat=True), 5))

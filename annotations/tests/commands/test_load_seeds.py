@@ -1,4 +1,4 @@
-"""The load_seeds command and load_paths against the database."""
+"""The load_seeds command: the seeds and other files into the database, and what it reports."""
 
 import json
 import shutil
@@ -10,17 +10,16 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from annotations.ingest.loader import load_paths
 from annotations.models import Action, Claim, ClaimOccurrence, ReviewEvent, SourceDocument, Suggestion
+from annotations.tests.conftest import GOLDEN
+from annotations.tests.ingest.test_signals import SEED_LABELS
 
 pytestmark = pytest.mark.django_db
 
 SEEDS = Path(settings.FACTCHECK_SEEDS_DIR)
 SEED_000 = SEEDS / "000_cc4867dd70f73411.txt"
-GOLDEN = json.loads(
-    (Path(__file__).with_name("golden") / "seed_claims.json").read_text(encoding="utf-8")
-)
-SEED_CLAIMS = sum(len(claims) for claims in GOLDEN.values())
+GOLDEN_CLAIMS = json.loads(GOLDEN.read_text(encoding="utf-8"))
+SEED_CLAIMS = sum(len(claims) for claims in GOLDEN_CLAIMS.values())
 
 
 def run(*paths):
@@ -45,7 +44,7 @@ def counts():
 def seed_sentences(count):
     """Return the first ``count`` claims of seed 000 as they appear in its text."""
     text = SEED_000.read_text(encoding="utf-8")
-    return [text[c["start"] : c["end"]] for c in GOLDEN[SEED_000.name][:count]]
+    return [text[c["start"] : c["end"]] for c in GOLDEN_CLAIMS[SEED_000.name][:count]]
 
 
 def test_load_seeds_stores_the_golden_claims():
@@ -59,7 +58,7 @@ def test_load_seeds_stores_the_golden_claims():
         "Dropped 37 lines: advertisement 2, empty line 32, read-aloud notice 1, reporter credit 2.",
     ]
     assert counts() == (2, SEED_CLAIMS, SEED_CLAIMS, SEED_CLAIMS)
-    for name, claims in GOLDEN.items():
+    for name, claims in GOLDEN_CLAIMS.items():
         document = SourceDocument.objects.get(file_name=name)
         assert document.text == (SEEDS / name).read_text(encoding="utf-8")
         stored = [
@@ -70,10 +69,8 @@ def test_load_seeds_stores_the_golden_claims():
 
 
 def test_each_seed_claim_is_stored_with_its_labelled_signals():
-    from annotations.tests.test_signals import SEED_LABELS
-
     run()
-    for name, claims in GOLDEN.items():
+    for name in GOLDEN_CLAIMS:
         document = SourceDocument.objects.get(file_name=name)
         stored = [
             (o.claim.speaker, o.claim.has_number, o.claim.has_quote)
@@ -127,9 +124,7 @@ def test_a_sentence_in_two_documents_is_one_claim_with_two_occurrences(tmp_path)
     third = tmp_path / "third.txt"
     # Same sentences with other spacing and quotes: the normalised text is what identifies them.
     third.write_text(
-        "A new sentence that no seed contains at all.\n\n"
-        + "  ".join(s.replace("'", "’") for s in repeated)
-        + "\n",
+        "A new sentence that no seed contains at all.\n\n" + "  ".join(s.replace("'", "’") for s in repeated) + "\n",
         encoding="utf-8",
     )
     before_claims, before_events = Claim.objects.count(), ReviewEvent.objects.count()
@@ -186,9 +181,7 @@ GOOD_TEXT = "Officials in Havana said 32 Cuban officers were killed over the wee
          "field 'published' must be a date as YYYY-MM-DD, not 'Jan 5 2026'"),
     ],
 )  # fmt: skip
-def test_a_bad_file_is_reported_and_the_others_still_load(
-    tmp_path, name, content, reported, reason
-):
+def test_a_bad_file_is_reported_and_the_others_still_load(tmp_path, name, content, reported, reason):
     (tmp_path / "good.txt").write_text(GOOD_TEXT, encoding="utf-8")
     (tmp_path / name).write_bytes(content)
     if name == "meta.json":
@@ -251,18 +244,6 @@ def test_metadata_is_stored_with_the_document(tmp_path):
         "https://apnews.com/article/cuba",
         "2026-01-05",
     )
-
-
-def test_load_paths_reports_progress_and_the_actor(tmp_path, editor):
-    for name in ("b.txt", "a.txt"):
-        (tmp_path / name).write_text(f"File {name} says the talks ended on Monday.\n")
-    calls = []
-
-    summary = load_paths([tmp_path], actor=editor, progress=lambda *args: calls.append(args))
-
-    assert calls == [(1, 2, tmp_path / "a.txt"), (2, 2, tmp_path / "b.txt")]
-    assert (summary.documents_new, summary.claims_new, summary.occurrences) == (2, 2, 2)
-    assert set(ReviewEvent.objects.values_list("actor", flat=True)) == {editor.pk}
 
 
 def test_verbosity_zero_prints_only_errors_and_two_prints_each_file(tmp_path):

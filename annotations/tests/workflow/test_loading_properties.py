@@ -21,10 +21,11 @@ from hypothesis import HealthCheck, currently_in_test_context, event, given, set
 from hypothesis import strategies as st
 
 from annotations import history
-from annotations.ingest import loader
+from annotations.ingest import documents
 from annotations.ingest.files import LoadError
 from annotations.ingest.normalise import normalise_claim_text
 from annotations.models import Action, Claim, ClaimOccurrence, ReviewEvent, SourceDocument
+from annotations.workflow import loading as loader
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ flooded on Monday Maduro’s Rubio's Díaz-Canel “We he She told reporters not
 reported Advertisement writes for Associated Press contributed this report""".split()
 # One statement written four ways that normalise alike: stored once, then seen again as existing.
 SHARED = [
-    "Maduro's government said \"32 people\" died in the attack on Monday.",
+    'Maduro\'s government said "32 people" died in the attack on Monday.',
     "Maduro’s government said “32 people” died in the attack on Monday.",
     "Maduro’s  government said «32 people»\u00a0died in the attack on Monday.",
     "Maduro\u2019s government said \u201c32 people\u201d died in the attack on Monday.",
@@ -132,8 +133,13 @@ loadable = st.one_of(structured_text.map(str.encode), encoded)
 
 # Lines that once took minutes to hours to split or read at a megabyte (see test_ingest, test_signals).
 HARD_FRAGMENTS = [
-    "“He left the house early. ", "The “We. ", "They seized him. Gen. Caine said so. The house fell down on them. ",
-    "he said ", "to say ", "was reported by of ", "“We \u200csaid. ",
+    "“He left the house early. ",
+    "The “We. ",
+    "They seized him. Gen. Caine said so. The house fell down on them. ",
+    "he said ",
+    "to say ",
+    "was reported by of ",
+    "“We \u200csaid. ",
 ]
 
 
@@ -144,8 +150,8 @@ def huge_line(draw):
         st.one_of(
             sentence, st.text(any_character, min_size=1, max_size=40), st.sampled_from(ODD),
             st.sampled_from(HARD_FRAGMENTS),
-        )  # fmt: skip
-    )
+        )
+    )  # fmt: skip
     fragment = fragment.replace("\n", " ") or "x"
     size = draw(st.integers(1_000_000, 2_000_000))
     line = (fragment * (size // len(fragment) + 1))[:size]
@@ -155,7 +161,7 @@ def huge_line(draw):
 
 # --- Helpers ------------------------------------------------------------------------------------
 
-REASONS = ("looks binary (NUL bytes)", "is not UTF-8 text (", "is empty", loader.MSG_NO_SENTENCES)
+REASONS = ("looks binary (NUL bytes)", "is not UTF-8 text (", "is empty", documents.MSG_NO_SENTENCES)
 
 
 def written(folder, data: bytes, name="article.txt") -> Path:
@@ -195,7 +201,7 @@ def rolled_back():
 def parsed_or_refusal(path):
     """Return ``(ParsedDocument, None)`` or ``(None, LoadError)``: any other exception is a bug."""
     try:
-        return loader.document_from_path(path), None
+        return documents.document_from_path(path), None
     except LoadError as error:
         tally(f"refused: {error.reason[:20]}")
         assert error.path == str(path)
@@ -219,9 +225,9 @@ def assert_sentences_index_the_text(text, sentences):
 def assert_stored_as_parsed(document: SourceDocument, parsed):
     assert document.text == parsed.document.text
     occurrences = list(
-        ClaimOccurrence.objects.filter(document=document).order_by("position").values_list(
-            "position", "start", "end", "claim__text"
-        )
+        ClaimOccurrence.objects.filter(document=document)
+        .order_by("position")
+        .values_list("position", "start", "end", "claim__text")
     )
     assert [(p, s, e) for p, s, e, _ in occurrences] == [
         (position, sentence.start, sentence.end) for position, sentence in enumerate(parsed.document.sentences)
@@ -241,10 +247,10 @@ def test_any_bytes_are_parsed_or_refused_with_a_reason(data):
         parsed, refusal = parsed_or_refusal(path)
     expected = decoded(data)
     if expected is None:
-        assert refusal is not None and refusal.reason != loader.MSG_NO_SENTENCES
+        assert refusal is not None and refusal.reason != documents.MSG_NO_SENTENCES
         return
     if refusal is not None:
-        assert refusal.reason == loader.MSG_NO_SENTENCES
+        assert refusal.reason == documents.MSG_NO_SENTENCES
         return
     assert parsed.document.text == expected  # stored as read, so that offsets index what readers see
     assert_sentences_index_the_text(expected, parsed.document.sentences)
@@ -306,7 +312,7 @@ def test_bad_files_among_good_ones_change_nothing_of_their_own(files):
     with tempfile.TemporaryDirectory() as folder:
         paths = [written(folder, data, f"{index:02d}.txt") for index, data in enumerate(files)]
         outcomes = [parsed_or_refusal(path) for path in paths]
-        good = [path for path, (parsed, _) in zip(paths, outcomes) if parsed is not None]
+        good = [path for path, (parsed, _) in zip(paths, outcomes, strict=True) if parsed is not None]
         tally(f"{len(good)} of {len(paths)} files good")
         with rolled_back():
             if good:

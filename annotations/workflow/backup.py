@@ -1,4 +1,4 @@
-"""Read a JSON export made with ``--history`` back: check every record, then hand it to the workflow.
+"""Read a JSON export made with ``--history`` back and check every record, for ``restore`` to write.
 
 A backup is restored whole or not at all, so the file is checked from end to end before anything is
 written, and the first bad record is named in the refusal ("claims[12] (id 345): evidence[0].stance:
@@ -12,24 +12,24 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, overload
 
 import orjson
 from django.contrib.auth import get_user_model
+from django.db.models import CharField
 from django.utils.dateparse import parse_date, parse_datetime
 
-from annotations.ingest.normalise import normalise_claim_text
-from annotations.models import (
+from ..exports.json_format import FORMAT, FORMAT_VERSION
+from ..ingest.normalise import normalise_claim_text
+from ..models import (
     Action,
     Claim,
     ClaimStatus,
     Evidence,
-    ReviewEvent,
     SourceDocument,
     Stance,
     Verdict,
 )
-
-from .json_format import FORMAT, FORMAT_VERSION
 
 MAX_ID = 2**63 - 1  # bigint
 MAX_NUMBER = 2**31 - 1  # PositiveIntegerField on PostgreSQL
@@ -56,7 +56,7 @@ class Backup:
     @property
     def usernames(self) -> set[str]:
         """Return every username the backup refers to."""
-        names = set()
+        names: set[str] = set()
         for rows, keys in (
             (self.claims, ("assignee", "submitted_by", "approved_by")),
             (self.evidence, ("added_by",)),
@@ -128,7 +128,8 @@ def parse_backup(content) -> Backup:
 
 def _read_documents(records: list[_Record], backup: Backup) -> dict[int, str]:
     texts: dict[int, str] = {}
-    seen_ids, seen_hashes = {}, {}
+    seen_ids: dict = {}
+    seen_hashes: dict = {}
     for record in records:
         pk = record.identity(seen_ids)
         text = record.text("text")
@@ -153,7 +154,11 @@ def _read_documents(records: list[_Record], backup: Backup) -> dict[int, str]:
 
 
 def _read_claims(records: list[_Record], texts: dict[int, str], backup: Backup) -> None:
-    seen_ids, seen_hashes, seen_evidence, seen_events, positions = {}, {}, {}, {}, {}
+    seen_ids: dict = {}
+    seen_hashes: dict = {}
+    seen_evidence: dict = {}
+    seen_events: dict = {}
+    positions: dict = {}
     for record in records:
         pk = record.identity(seen_ids)
         text = record.text("text", blank=False)
@@ -285,7 +290,7 @@ def _event(record: _Record, claim_id: int, seen: dict) -> dict:
 def _link_corrections(records: list[_Record], corrections: list[dict], events: list[dict]) -> None:
     """Give each correction the approval that made it: at its date, holding its note."""
     taken = set()
-    for record, correction in zip(records, corrections):
+    for record, correction in zip(records, corrections, strict=True):
         event = next(
             (
                 event
@@ -297,7 +302,8 @@ def _link_corrections(records: list[_Record], corrections: list[dict], events: l
             ),
             None,
         )
-        _require(record, None, event is not None, "no approval in the claim's history made this correction")
+        if event is None:
+            raise record.error(None, "no approval in the claim's history made this correction")
         taken.add(event["id"])
         correction["event"] = event["id"]
 
@@ -396,6 +402,11 @@ class _Record:
             raise self._expected(key, "true or false", value)
         return value
 
+    @overload
+    def number(self, key: str, *, minimum: int = 0, maximum: int = MAX_NUMBER, null: Literal[False] = False) -> int: ...
+    @overload
+    def number(self, key: str, *, minimum: int = 0, maximum: int = MAX_NUMBER, null: bool) -> int | None: ...
+
     def number(self, key: str, *, minimum: int = 0, maximum: int = MAX_NUMBER, null: bool = False) -> int | None:
         value = self._value(key, null)
         if value is None:
@@ -410,6 +421,11 @@ class _Record:
         pk = self.number(key, minimum=1, maximum=MAX_ID)
         _require_unique(self, key, pk, seen, f"id {pk}")
         return pk
+
+    @overload
+    def reference(self, key: str, documents: dict, *, null: Literal[False] = False) -> int: ...
+    @overload
+    def reference(self, key: str, documents: dict, *, null: bool) -> int | None: ...
 
     def reference(self, key: str, documents: dict, *, null: bool = False) -> int | None:
         pk = self.number(key, minimum=1, maximum=MAX_ID, null=null)
@@ -428,10 +444,17 @@ class _Record:
         if value is None:
             return None
         user_model = get_user_model()
-        limit = user_model._meta.get_field(user_model.USERNAME_FIELD).max_length
+        name_field = user_model._meta.get_field(user_model.USERNAME_FIELD)
+        assert isinstance(name_field, CharField)  # a user model's username is text
+        limit = name_field.max_length or 150
         if not isinstance(value, str) or not value.strip() or len(value) > limit:
             raise self._expected(key, f"a username (at most {limit} characters)", value)
         return value
+
+    @overload
+    def moment(self, key: str, *, null: Literal[False] = False) -> datetime.datetime: ...
+    @overload
+    def moment(self, key: str, *, null: bool) -> datetime.datetime | None: ...
 
     def moment(self, key: str, *, null: bool = False) -> datetime.datetime | None:
         parsed = self._parsed(key, null, parse_datetime, "a date-time with its time zone (ISO 8601)")

@@ -1,59 +1,18 @@
-"""Cross-source corroboration: the labelled seeds, the stances, suggestions at load, attaching one."""
-
-from pathlib import Path
+"""Suggestions: the labelled seeds, suggestions at load and rebuilt, the candidate index seam, attaching one."""
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from annotations import corroboration, workflow
-from annotations.ingest.loader import load_paths
+from annotations.corroboration import suggestions
 from annotations.models import Action, Claim, ClaimOccurrence, Evidence, Stance, Suggestion, TermCount, TermPosting
 from annotations.tests.conftest import document_input
+from annotations.tests.corroboration.conftest import A, B
 from annotations.workflow import AlreadyDone, Conflict, Forbidden, InvalidTransition, NotFound
 
 pytestmark = pytest.mark.django_db
 
-SEEDS = Path(settings.FACTCHECK_SEEDS_DIR)
-
-# --- The labelled set ---------------------------------------------------------------------------
-# Claims of the two seed articles, named by a phrase only they hold: A is the BBC's article (000),
-# B the Associated Press's (003).
-
-A = {
-    "32 killed": "32 of its nationals were killed",
-    "mourning": "declaring two days of national mourning",
-    "fierce resistance": "'fell, after fierce resistance",
-    "ally": "a long-standing ally of Venezuela",
-    "protection": "providing protection to Maduro",
-    "spies": "US spies had been tracking",
-    "movements": "aware of where Maduro moved",
-    "CIA source": "the CIA had a 'Venezuelan source'",
-    "security detail": "Many of the fatalities",
-    "unconfirmed": "Venezuela has not confirmed the number of casualties",
-    "dignity": "An official statement from the Cuban government read",
-    "toll of 80": "death toll has been reported to stand at 80",
-    "speculation": "speculation has emerged",
-    "ready to fall": "'Cuba is ready to fall'",
-    "restrictions": "reinforced restrictions on Cuba",
-    "embargo": "The economic embargo",
-}
-B = {
-    "flags": "waves Venezuelan and Cuban national flags",
-    "32 killed": "killed 32 Cuban officers",
-    "request": "on a mission the Caribbean country",
-    "ally": "What the Cubans were working on",
-    "rumors": "Rumors of the deaths",
-    "Trump: a lot killed": "a lot of Cubans were killed yesterday",
-    "Trump: no death": "There was a lot of death on the other side",
-    "seized": "seized Venezuelan President Nicolás Maduro and his wife",
-    "unconfirmed": "did not confirm how many were killed",
-    "mourning": "announced two days of mourning",
-    "names": "The names of the dead",
-    "dignity": "fulfilled their duty with dignity and heroism and fell",
-    "Rubio": "the son of Cuban immigrants",
-    "guards": "All the guards that help protect Maduro",
-}
+# --- The labelled set (the seed claims' labels are in conftest.py) ------------------------------
 
 # The same fact, in other words: each must be suggested (recall). The first four are the issue's.
 SAME_FACT = {
@@ -89,18 +48,6 @@ DIFFERENT_FACT = {
 # Measured at the default threshold (docs/CORROBORATION.md): precision 11/14 = 0.79, recall 7/7.
 PRECISION_FLOOR = 0.75
 RECALL_FLOOR = 0.85
-
-
-@pytest.fixture
-def seeds(db):
-    """Load both seed articles with the loader; return a function giving a claim's id by its label."""
-    load_paths([SEEDS])
-
-    def claim(side, label):
-        phrase = (A if side == "A" else B)[label]
-        return Claim.objects.get(text__contains=phrase).pk
-
-    return claim
 
 
 def suggested_pairs(seeds):
@@ -232,67 +179,63 @@ def test_a_figure_that_differs_is_suggested_with_the_reason(db):
     assert suggestion.reason == "number differs: 240 vs 80"
 
 
-# --- Stances ------------------------------------------------------------------------------------
+# --- The candidate index seam -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("claim", "passage", "score", "stance", "reason"),
-    [
-        ("The death toll stands at 32, officials said.", "The death toll stands at 80, officials said.", 0.8,
-         "refutes", "number differs: 32 vs 80"),
-        ("32 Cubans were killed in the raid.", "Officials said 80 Cubans were killed.", 0.3,
-         "context", "number differs: 32 vs 80"),
-        ("Cuba declared two days of mourning.", "Cuba announced 2 days of mourning.", 0.6, "supports", ""),
-        ("The government says 32 were killed.", "The government announced two days of mourning.", 0.3,
-         "context", "the passage does not give the number 32"),
-        ("The embargo was imposed in 1962.", "The embargo is still in force.", 0.4, "supports", ""),
-        ("The army confirmed the deaths.", "The army has not confirmed the deaths.", 0.7,
-         "refutes", "negation differs: the passage says “not”, the claim does not"),
-        ("Venezuela did not confirm the toll.", "Venezuela has not confirmed the toll.", 0.7, "supports", ""),
-        ("There was no death on our side.", "Soldiers died on our side.", 0.2,
-         "context", "negation differs: the claim says “no”, the passage does not"),
-    ],
-)  # fmt: skip
-def test_stance_from_the_texts(claim, passage, score, stance, reason):
-    assert corroboration.stance_for(claim, passage, score=score) == (stance, reason)
+class FakeIndex:
+    """A candidate index offering each claim the passages it is told to, whatever the texts say."""
+
+    def __init__(self, offers):
+        self.offers, self.added, self.rebuilt = offers, [], 0
+
+    def add(self, claim_ids, texts):
+        self.added += claim_ids
+
+    def rebuild(self):
+        self.rebuilt += 1
+        return Claim.objects.count()
+
+    def candidates(self, claim_ids, texts):
+        return {pk: self.offers.get(pk, []) for pk in claim_ids}
 
 
-@pytest.mark.parametrize(
-    ("claim_speaker", "passage_speaker", "stance"),
-    [
-        ("the Cuban government", "President Trump", "context"),
-        ("the Cuban government", "Cuba's government", "supports"),
-        ("the Cuban government", "the official statement", "supports"),  # a statement names nobody
-        ("the Cuban government", "", "supports"),
-    ],
-)
-def test_a_different_speaker_gives_context(claim_speaker, passage_speaker, stance):
-    result = corroboration.stance_for(
-        "Many Cubans were killed.", "Many Cubans were killed.", score=0.9,
-        claim_speaker=claim_speaker, passage_speaker=passage_speaker,
-    )  # fmt: skip
-    assert result[0] == stance
-    if stance == "context":
-        assert result[1] == f"said by someone else: {claim_speaker} vs {passage_speaker}"
+@pytest.fixture
+def unrelated_reports(db):
+    """Two documents stored without suggestions, each with one claim the other shares no word with."""
+    workflow.documents_load(documents=[document_input(CLAIM, "First report", [CLAIM])])
+    workflow.documents_load(documents=[document_input(UNRELATED, "Unrelated", [UNRELATED])])
+    return claim_id(CLAIM), claim_id(UNRELATED)
 
 
-def test_the_seed_speakers_are_compared(seeds):
-    # Trump's "a lot of Cubans were killed" against the Cuban government's 32.
-    stance, reason = corroboration.stance_for(
-        Claim.objects.get(pk=seeds("A", "32 killed")).text,
-        Claim.objects.get(pk=seeds("B", "Trump: a lot killed")).text,
-        score=0.2, claim_speaker="the Cuban government", passage_speaker="President Trump",
-    )  # fmt: skip
-    assert stance == "context"
-    assert reason == (
-        "the passage does not give the number 32; said by someone else: the Cuban government vs President Trump"
-    )
+def written():
+    return set(Suggestion.objects.values_list("claim_id", "passage_claim_id", "document__title", "score", "stance"))
 
 
-def test_shared_words_are_marked_in_the_passage():
-    segments = corroboration.highlighted("Cuba declared two days of mourning.", "Cuba's government announced 2 days.")
-    assert [text for text, shared in segments if shared] == ["Cuba's", "2", "days"]
-    assert "".join(text for text, _ in segments) == "Cuba's government announced 2 days."
+def test_suggestions_after_load_write_the_candidate_index_s_candidates(unrelated_reports, monkeypatch):
+    claim, unrelated = unrelated_reports
+    fake = FakeIndex({claim: [(unrelated, 0.9)], unrelated: [(claim, 0.42)]})
+    monkeypatch.setattr(suggestions, "candidate_index", lambda: fake)
+
+    documents = list(ClaimOccurrence.objects.values_list("document_id", flat=True))
+    assert corroboration.suggestions_after_load(document_ids=documents, new_claim_ids=[unrelated, claim]) == 2
+    assert fake.added == [claim, unrelated]
+    assert written() == {
+        (claim, unrelated, "Unrelated", 0.9, Stance.CONTEXT),  # (the passage does not give the 240)
+        (unrelated, claim, "First report", 0.42, Stance.SUPPORTS),
+    }
+    assert not TermCount.objects.exists() and not TermPosting.objects.exists()  # the term index is not used
+
+
+def test_a_rebuild_writes_the_candidate_index_s_candidates(unrelated_reports, monkeypatch):
+    claim, unrelated = unrelated_reports
+    fake = FakeIndex({claim: [(unrelated, 0.5)]})
+    monkeypatch.setattr(suggestions, "candidate_index", lambda: fake)
+    progress = []
+
+    assert corroboration.suggestions_rebuild(progress=lambda done, total: progress.append((done, total))) == 1
+    assert fake.rebuilt == 1
+    assert written() == {(claim, unrelated, "Unrelated", 0.5, Stance.CONTEXT)}
+    assert progress == [(2, 2)]
 
 
 # --- Attaching a suggestion ---------------------------------------------------------------------
@@ -336,10 +279,10 @@ def test_attaching_is_refused_with_a_reason_and_changes_nothing(suggestion, edit
     other = Suggestion.objects.exclude(claim=claim).first()
     stale = claim.version - 1
     cases = [
-        (dict(actor=editor2), Forbidden, workflow.MSG_NOT_ASSIGNEE.format(what="add evidence")),
-        (dict(suggestion_id=999999), NotFound, workflow.MSG_SUGGESTION_NOT_FOUND.format(id=999999)),
-        (dict(suggestion_id=other.pk), NotFound, workflow.MSG_SUGGESTION_NOT_FOUND.format(id=other.pk)),
-        (dict(expected_version=stale), Conflict, workflow.MSG_STALE.format(expected=stale, current=claim.version)),
+        ({"actor": editor2}, Forbidden, workflow.MSG_NOT_ASSIGNEE.format(what="add evidence")),
+        ({"suggestion_id": 999999}, NotFound, workflow.MSG_SUGGESTION_NOT_FOUND.format(id=999999)),
+        ({"suggestion_id": other.pk}, NotFound, workflow.MSG_SUGGESTION_NOT_FOUND.format(id=other.pk)),
+        ({"expected_version": stale}, Conflict, workflow.MSG_STALE.format(expected=stale, current=claim.version)),
     ]
     for change, error, message in cases:
         arguments = {"claim_id": claim.pk, "suggestion_id": suggestion.pk, "actor": editor, **change}

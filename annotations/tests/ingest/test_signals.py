@@ -2,13 +2,11 @@
 
 import json
 import time
-from pathlib import Path
 
 import pytest
 
 from annotations.ingest.signals import SPEAKER_MAX_LENGTH, Signals, claim_signals
-
-GOLDEN = Path(__file__).with_name("golden") / "seed_claims.json"
+from annotations.tests.conftest import GOLDEN
 
 # Every claim the seeds become (golden/seed_claims.json), in order: (speaker, has_number, has_quote).
 SEED_LABELS = {
@@ -54,9 +52,10 @@ def seed_claims():
     assert sorted(golden) == sorted(SEED_LABELS), "a seed was added or removed: label its claims here"
     for name, claims in golden.items():
         assert len(claims) == len(SEED_LABELS[name]), f"{name}: the claims changed; label them again"
-        for claim, (speaker, has_number, has_quote) in zip(claims, SEED_LABELS[name]):
+        for claim, (speaker, has_number, has_quote) in zip(claims, SEED_LABELS[name], strict=True):
             yield pytest.param(
-                claim["text"], Signals(has_number=has_number, has_quote=has_quote, speaker=speaker),
+                claim["text"],
+                Signals(has_number=has_number, has_quote=has_quote, speaker=speaker),
                 id=f"{name[:3]}-{claim['start']}",
             )
 

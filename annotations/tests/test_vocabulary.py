@@ -1,0 +1,69 @@
+"""The per-value facts of statuses and verdicts: complete, and read by the rules, the exports and the pages."""
+
+import pytest
+
+from annotations import vocabulary, workflow
+from annotations.exports import claimreview
+from annotations.models import Action, ClaimStatus, Verdict
+from annotations.workflow import rules
+
+
+def test_every_status_and_verdict_has_its_facts():
+    assert set(vocabulary.STATUSES) == set(ClaimStatus.values)
+    assert set(vocabulary.VERDICTS) == set(Verdict.values)
+    assert vocabulary.missing_terms() == []
+
+
+def test_a_value_without_facts_is_named(monkeypatch):
+    monkeypatch.delitem(vocabulary.VERDICTS, Verdict.DISPUTED)
+    monkeypatch.delitem(vocabulary.STATUSES, ClaimStatus.RETURNED)
+    assert vocabulary.missing_terms() == ["status 'returned'", "verdict 'disputed'"]
+
+
+def test_open_statuses_are_those_the_assignee_may_still_edit():
+    assert vocabulary.OPEN_STATUSES == (ClaimStatus.IN_PROGRESS, ClaimStatus.RETURNED)
+    assert set(rules.TRANSITIONS[Action.VERDICT_SET]) == set(vocabulary.OPEN_STATUSES)
+    frozen = {status for status, terms in vocabulary.STATUSES.items() if terms.frozen}
+    assert frozen == {ClaimStatus.IN_REVIEW, ClaimStatus.APPROVED}
+
+
+def test_colours_come_from_the_vocabulary_with_one_for_no_verdict():
+    assert vocabulary.verdict_colour("") == vocabulary.NO_VERDICT_COLOUR
+    for verdict, terms in vocabulary.VERDICTS.items():
+        assert vocabulary.verdict_colour(verdict) == terms.colour
+    for status, terms in vocabulary.STATUSES.items():
+        assert vocabulary.status_colour(status) == terms.colour
+
+
+def test_claimreview_ratings_are_the_vocabularys():
+    assert {verdict: terms.rating for verdict, terms in vocabulary.VERDICTS.items()} == claimreview.RATING
+    assert (claimreview.WORST, claimreview.BEST) == (1, 3)
+    assert len(set(claimreview.RATING.values())) == len(Verdict.values)  # no two verdicts rate alike
+
+
+def test_refusals_name_the_values_from_the_enums():
+    assert workflow.MSG_BAD_VERDICT.format(value="maybe") == (
+        "Unknown verdict 'maybe': choose verified, disputed or unverified."
+    )
+    assert workflow.MSG_BAD_STANCE.format(value="agrees") == (
+        "Unknown stance 'agrees': choose supports, refutes or context."
+    )
+    assert vocabulary.with_article("unverified") == "an unverified"
+    assert vocabulary.with_article("disputed") == "a disputed"
+
+
+@pytest.mark.parametrize("verdict", Verdict.values)
+def test_what_a_verdict_needs_at_submit_is_its_vocabulary_entry(claim, editor, verdict):
+    """With neither evidence nor a note, submitting is refused for exactly what the verdict needs."""
+    workflow.claim_assign(claim_id=claim.pk, actor=editor)
+    workflow.claim_set_verdict(claim_id=claim.pk, actor=editor, verdict=verdict, note="")
+    claim.refresh_from_db()
+    terms = vocabulary.VERDICTS[verdict]
+    refusal = rules.readiness_refusal(claim)
+    if terms.needs_evidence:
+        assert str(refusal).endswith("needs at least one evidence item before it is submitted.")
+    elif terms.needs_note:
+        assert str(refusal).endswith("needs a note saying what was tried before it is submitted.")
+    else:
+        assert refusal is None
+    assert (refusal is None) == (not terms.needs_evidence and not terms.needs_note)
