@@ -29,21 +29,13 @@ def insert_rows(
     rows: Sequence[tuple],
     *,
     returning: str | None = None,
-    skip_existing: bool = False,
 ) -> list[tuple]:
     """Insert ``rows`` (tuples ordered as ``fields``); return ``(id, row[returning])`` pairs if asked.
 
     ``returning`` names a field whose value is returned beside each new id, so callers can map
-    ids back without relying on row order. With ``skip_existing``, ``returning`` must name a
-    unique field: rows whose value is already stored are skipped and not returned. (A row stored
-    meanwhile by a concurrent transaction makes the insert fail on the unique constraint.)
+    ids back without relying on row order.
     """
     fields = list(fields)
-    if skip_existing:
-        assert returning is not None, "skip_existing needs the unique field named by returning"
-        position = fields.index(returning)
-        stored = stored_values(model, returning, [row[position] for row in rows])
-        rows = [row for row in rows if row[position] not in stored]
     if not rows:
         return []
     if connection.vendor != "postgresql":

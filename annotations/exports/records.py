@@ -20,6 +20,7 @@ from django.db.models import CharField, DateTimeField, Func, Q
 from annotations.models import Claim, ClaimOccurrence, Correction, Evidence, ReviewEvent, SourceDocument
 
 BATCH = 2000
+DOCUMENT_BATCH = 200  # documents carry their whole text
 
 CLAIM_COLUMNS = (
     "id", "text", "text_hash", "status", "verdict", "note", "version", "assignee__username",
@@ -126,9 +127,9 @@ class DocumentCatalogue:
         return found
 
 
-def claim_batches(claims, *, history: bool = False, batch: int | None = None) -> Iterator[list[dict]]:
-    """Yield the records of ``claims`` by increasing id, ``batch`` (default ``BATCH``) at a time."""
-    batch = batch or BATCH  # read now, not when defined, so that it can be set (tests, benchmarks)
+def claim_batches(claims, *, history: bool = False) -> Iterator[list[dict]]:
+    """Yield the records of ``claims`` by increasing id, ``BATCH`` at a time."""
+    batch = BATCH  # read now, not when defined, so that it can be set (tests, benchmarks)
     catalogue = DocumentCatalogue()
     columns, formatted = _columns(Claim, CLAIM_COLUMNS)
     moments = () if formatted else ("approved_at", "published_at", "created_at", "updated_at")
@@ -208,14 +209,14 @@ def _grouped(model, columns, keys, ids: Q, *moments) -> dict[int, list[dict]]:
     return grouped
 
 
-def documents_of(claims, batch: int = 200) -> Iterator[dict]:
+def documents_of(claims) -> Iterator[dict]:
     """Yield, by id, every document where one of ``claims`` occurs or that one cites, with its text."""
     occurring = ClaimOccurrence.objects.filter(claim__in=claims).values("document_id")
     cited = Evidence.objects.filter(claim__in=claims, document__isnull=False).values("document_id")
     documents = SourceDocument.objects.filter(pk__in=occurring) | SourceDocument.objects.filter(pk__in=cited)
     last = 0
     while True:
-        rows = list(documents.filter(pk__gt=last).order_by("pk").values(*DOCUMENT_FIELDS, "text")[:batch])
+        rows = list(documents.filter(pk__gt=last).order_by("pk").values(*DOCUMENT_FIELDS, "text")[:DOCUMENT_BATCH])
         if not rows:
             return
         last = rows[-1]["id"]
@@ -223,5 +224,5 @@ def documents_of(claims, batch: int = 200) -> Iterator[dict]:
             row["published_on"] = row["published_on"].isoformat() if row["published_on"] else None
             row["loaded_at"] = moment(row["loaded_at"])
             yield row
-        if len(rows) < batch:
+        if len(rows) < DOCUMENT_BATCH:
             return
