@@ -7,10 +7,9 @@ PORT ?= 8000
 
 .PHONY: run test lint serve setup venv browser bench clean
 
-run: setup ## Set up, create the demo accounts and serve the admin at http://127.0.0.1:8000/admin/
+run: setup ## Set up, create the demo accounts, serve the admin at http://127.0.0.1:8000/admin/ with a job worker
 	FACTCHECK_DEMO=1 $(PY) manage.py create_demo_accounts
-	@echo "Serving the admin at http://$(HOST):$(PORT)/admin/ (Ctrl-C to stop)"
-	FACTCHECK_DEMO=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) scripts/run.sh
 
 test: setup browser ## Set up, then run the whole test suite
 	$(PY) -m pytest

@@ -79,3 +79,67 @@ class AssigneeForm(forms.Form):
 
 class ClaimActionForm(AssigneeForm, helpers.ActionForm):
     """The changelist's action bar, with the editor to assign to."""
+
+
+# --- Adding articles ----------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """One or many files (Django's documented recipe for ``<input type=file multiple>``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class MetadataForm(forms.Form):
+    """What is known of an article: everything optional, checked by the workflow."""
+
+    title = forms.CharField(required=False, max_length=500)
+    publisher = forms.CharField(required=False, max_length=200)
+    author = forms.CharField(required=False, max_length=300)
+    url = forms.CharField(label="Address", required=False, max_length=2000)
+    published_on = forms.DateField(
+        label="Published on", required=False, input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD"
+    )
+    language = forms.CharField(required=False, max_length=35, help_text="e.g. en")
+
+
+class PasteForm(MetadataForm):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 12, "cols": 80}), required=False, strip=False)
+
+    field_order = ["text", "title", "publisher", "author", "url", "published_on", "language"]
+
+
+class UploadForm(forms.Form):
+    # (not "files": a form's own attribute holds the uploaded files)
+    upload = MultipleFileField(
+        label="Files", required=False, help_text=".txt, .md, or a saved web page (.html, .htm); text in any encoding."
+    )
+
+
+class AddressForm(forms.Form):
+    urls = forms.CharField(
+        label="Web addresses",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text="One per line: each page is fetched and its article extracted.",
+    )
+
+
+class FeedForm(forms.Form):
+    url = forms.CharField(label="Feed address", max_length=2000, help_text="An RSS or Atom feed.")
+
+
+class DocumentEditForm(MetadataForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -1,8 +1,10 @@
 """The fact-check data model.
 
-A SourceDocument is loaded once; each check-worthy sentence in it becomes a Claim (one per distinct
-normalised text) with a ClaimOccurrence per place it appears. Editors attach Evidence and rule a
-verdict; every change is recorded as a ReviewEvent. Writes go through ``annotations.workflow``.
+A SourceDocument is an article, loaded once and kept in versions when it changes (DocumentVersion);
+each check-worthy sentence in it becomes a Claim (one per distinct normalised text) with a
+ClaimOccurrence per place it appears. Editors attach Evidence and rule a verdict; every change is
+recorded as a ReviewEvent (a document's own changes as DocumentEvents). Articles come in through
+Imports, run as background jobs, some of them from Feeds. Writes go through ``annotations.workflow``.
 """
 
 from django.conf import settings
@@ -12,24 +14,67 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 
+class Origin(models.TextChoices):
+    FILE = "file", "File on the server"
+    PASTE = "paste", "Pasted"
+    UPLOAD = "upload", "Uploaded"
+    WEB = "web", "Web address"
+    FEED = "feed", "Feed"
+
+
 class SourceDocument(models.Model):
     title = models.CharField(max_length=500)
     publisher = models.CharField(max_length=200, blank=True)
-    url = models.URLField(max_length=2000, blank=True)
+    author = models.CharField(max_length=300, blank=True)
+    url = models.URLField(max_length=2000, blank=True, help_text="The article's address (canonical if it gives one).")
     published_on = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=35, blank=True, help_text="As the page declares it, e.g. en.")
     file_name = models.CharField(max_length=255, blank=True)
-    text = models.TextField(help_text="The original text, exactly as loaded.")
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.FILE)
+    text = models.TextField(help_text="The text of the current version, exactly as loaded.")
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the text.")
+    version = models.PositiveIntegerField(default=1, help_text="The current version (DocumentVersion).")
+    revision = models.PositiveIntegerField(default=1, help_text="Bumped by every change: a new version, an edit.")
     loaded_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, help_text="When its text or metadata last changed.")
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["content_hash"], name="document_content_hash_unique"),
+            models.CheckConstraint(condition=Q(origin__in=Origin.values), name="document_origin_valid"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="document_version_positive"),
         ]
+        indexes = [models.Index(fields=["url"], name="document_url_idx", condition=~Q(url=""))]
 
     def __str__(self):
         return self.title
+
+
+class DocumentVersion(models.Model):
+    """One text of an article as it was loaded: the first, and each later one that differed.
+
+    Written once (``workflow.loading``); the document's ``text`` is its current version's.
+    """
+
+    document = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="versions", db_index=False)
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    content_hash = models.CharField(max_length=64)
+    html = models.TextField(blank=True, help_text="The page as fetched, for provenance (web and feed articles).")
+    url = models.URLField(max_length=2000, blank=True, help_text="The address it was fetched from, if any.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["document_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="document_version_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="document_version_number_positive"),
+        ]
+        indexes = [models.Index(fields=["url"], name="document_version_url_idx", condition=~Q(url=""))]
+
+    def __str__(self):
+        return f"Document {self.document_id}, version {self.number}"
 
 
 class ClaimStatus(models.TextChoices):
@@ -63,6 +108,7 @@ class Action(models.TextChoices):
     RETURNED = "returned", "Returned"
     REOPENED = "reopened", "Reopened"
     COMMENTED = "commented", "Commented"
+    SOURCE_CHANGED = "source_changed", "Source changed"
 
 
 class Claim(models.Model):
@@ -118,6 +164,11 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    source_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When an article it appears in changed after its verdict was ruled; cleared by the next ruling.",
+    )
 
     class Meta:
         ordering = ["id"]
@@ -161,22 +212,37 @@ class ClaimOccurrence(models.Model):
         SourceDocument,
         on_delete=models.PROTECT,
         related_name="occurrences",
-        db_index=False,  # occurrence_document_position_unique (document, position) serves it
+        db_index=False,  # occurrence_document_position_unique (document, version, position) serves it
     )
     start = models.PositiveIntegerField(help_text="Offset of the first character in the text.")
     end = models.PositiveIntegerField(help_text="Offset just past the last character.")
     position = models.PositiveIntegerField(help_text="Order of the claim in the document.")
+    version = models.PositiveIntegerField(default=1, help_text="The document version whose text the span indexes.")
+    removed_in = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The document version from which the sentence is no longer in the article."
+    )
 
     class Meta:
         ordering = ["document_id", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "position"], name="occurrence_document_position_unique"),
+            models.UniqueConstraint(
+                fields=["document", "version", "position"], name="occurrence_document_position_unique"
+            ),
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="occurrence_span_valid"),
+            models.CheckConstraint(
+                condition=Q(removed_in__isnull=True) | Q(removed_in__gt=models.F("version")),
+                name="occurrence_removed_after_its_version",
+            ),
         ]
         indexes = [models.Index(fields=["claim", "document", "position"], name="occurrence_claim_idx")]
 
     def __str__(self):
         return f"{self.document_id}[{self.start}:{self.end}]"
+
+    @property
+    def current(self) -> bool:
+        """Whether the sentence is in the document's current version."""
+        return self.removed_in is None
 
 
 class Evidence(models.Model):
@@ -421,3 +487,155 @@ class Correction(AppendOnlyModel):
 
     def __str__(self):
         return f"Correction of claim {self.claim_id} on {self.created_at:%Y-%m-%d}"
+
+
+class DocumentAction(models.TextChoices):
+    LOADED = "loaded", "Loaded"
+    VERSIONED = "versioned", "New version"
+    EDITED = "edited", "Metadata edited"
+
+
+class DocumentEvent(AppendOnlyModel):
+    """A step in a document's life: loaded, a new version, its metadata edited (before and after)."""
+
+    REFUSE_CHANGE = REFUSE_OVERWRITE = "A document's history is append-only: events cannot be changed."
+    REFUSE_DELETE = "A document's history is append-only: events cannot be deleted."
+
+    document = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="events", db_index=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Empty for the loader and the feeds.",
+    )  # fmt: skip
+    action = models.CharField(max_length=20, choices=DocumentAction.choices)
+    version = models.PositiveIntegerField(help_text="The document's version after the event.")
+    details = models.JSONField(default=dict, blank=True, help_text="What changed: before and after.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["document_id", "id"]
+        base_manager_name = "objects"  # the append-only one (see AppendOnlyModel)
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=DocumentAction.values), name="document_event_action_valid"),
+        ]
+        indexes = [models.Index(fields=["document", "id"], name="document_event_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} (document {self.document_id}, version {self.version})"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class Feed(models.Model):
+    """An RSS or Atom feed whose new items are loaded by a periodic job."""
+
+    url = models.URLField(max_length=2000)
+    title = models.CharField(max_length=500, blank=True)
+    active = models.BooleanField(default=True, help_text="Checked periodically while active.")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+    next_check_at = models.DateTimeField(default=timezone.now)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, help_text="Why the last check failed; empty when it worked.")
+    items_loaded = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["url"], name="feed_url_unique")]
+        indexes = [models.Index(fields=["active", "next_check_at"], name="feed_due_idx")]
+
+    def __str__(self):
+        return self.title or self.url
+
+
+class Import(models.Model):
+    """A batch of articles to load (pasted, uploaded, fetched, or a feed's new items), run as a job."""
+
+    origin = models.CharField(max_length=10, choices=Origin.choices)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="imports",
+        help_text="Empty for a feed's periodic check.",
+    )  # fmt: skip
+    feed = models.ForeignKey(Feed, on_delete=models.PROTECT, null=True, blank=True, related_name="imports")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="When its worker last reported progress.")
+    attempts = models.PositiveIntegerField(default=0, help_text="How many times a worker has started it.")
+    total = models.PositiveIntegerField(default=0, help_text="Items (files, pages) to load.")
+    done = models.PositiveIntegerField(default=0, help_text="Items loaded or refused so far.")
+    documents_added = models.PositiveIntegerField(default=0)
+    documents_updated = models.PositiveIntegerField(default=0, help_text="Documents that got a new version.")
+    claims_added = models.PositiveIntegerField(default=0)
+    claims_existing = models.PositiveIntegerField(default=0)
+    dropped = models.JSONField(default=dict, blank=True, help_text="Lines dropped, by reason.")
+    error = models.TextField(blank=True, help_text="Why the import failed, when it did.")
+    task_id = models.CharField(max_length=64, blank=True, help_text="The job on the queue.")
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="import_status_valid"),
+            models.CheckConstraint(condition=Q(origin__in=Origin.values), name="import_origin_valid"),
+            models.CheckConstraint(condition=Q(done__lte=models.F("total")), name="import_done_within_total"),
+        ]
+        indexes = [models.Index(fields=["status", "id"], name="import_status_idx")]
+
+    def __str__(self):
+        return f"Import {self.pk} ({self.get_origin_display().lower()}, {self.get_status_display().lower()})"
+
+
+class ImportItemStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    LOADED = "loaded", "Loaded"
+    UNCHANGED = "unchanged", "Already loaded"
+    FAILED = "failed", "Failed"
+
+
+class ImportItem(models.Model):
+    """One file, pasted text or address of an import, with what came of it."""
+
+    batch = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="items", db_index=False)
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=2000, help_text="The file's name or the address.")
+    content = models.BinaryField(null=True, blank=True, help_text="The file or pasted text, as received.")
+    metadata = models.JSONField(default=dict, blank=True, help_text="Title, publisher, author, ... as given.")
+    guid = models.CharField(max_length=2000, blank=True, help_text="A feed entry's id.")
+    status = models.CharField(max_length=10, choices=ImportItemStatus.choices, default=ImportItemStatus.QUEUED)
+    error = models.TextField(blank=True)
+    note = models.CharField(max_length=500, blank=True, help_text='What was assumed, e.g. "decoded as windows-1252".')
+    document = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    version = models.PositiveIntegerField(null=True, blank=True, help_text="The document version it made.")
+    claims_added = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["batch_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "position"], name="import_item_position_unique"),
+            models.CheckConstraint(condition=Q(status__in=ImportItemStatus.values), name="import_item_status_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class FeedItem(models.Model):
+    """A feed entry already taken in (by its id or address): a later check skips it."""
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="items", db_index=False)
+    guid = models.CharField(max_length=2000)
+    link = models.URLField(max_length=2000, blank=True)
+    updated = models.CharField(max_length=100, blank=True, help_text="The entry's date, as the feed gave it.")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["feed_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["feed", "guid"], name="feed_item_unique")]
+
+    def __str__(self):
+        return self.guid

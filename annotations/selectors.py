@@ -13,6 +13,8 @@ from .models import (
     Claim,
     ClaimOccurrence,
     ClaimStatus,
+    DocumentEvent,
+    DocumentVersion,
     Evidence,
     ReviewEvent,
     SourceDocument,
@@ -71,6 +73,7 @@ def claim_rows():
         "has_number",
         "has_quote",
         "speaker",
+        "source_changed_at",
         "created_at",
         "updated_at",
         "assignee__username",
@@ -94,6 +97,7 @@ def claim_detail():
             "has_number",
             "has_quote",
             "speaker",
+            "source_changed_at",
             "created_at",
             "updated_at",
             "approved_at",
@@ -108,7 +112,7 @@ def claim_detail():
             Prefetch(
                 "occurrences",
                 queryset=ClaimOccurrence.objects.select_related("document")
-                .only("claim_id", "document__title", "start", "end", "position")
+                .only("claim_id", "document__title", "start", "end", "position", "version", "removed_in")
                 .order_by("document_id", "position"),
             ),
             Prefetch(
@@ -236,13 +240,25 @@ def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def claim_in_context(claim) -> list[InContext]:
-    """Return, for each occurrence of the claim, its paragraph with the sentence marked."""
+    """Return, for each occurrence of the claim, its paragraph with the sentence marked.
+
+    An occurrence no longer in its article (``removed_in``) is shown in the version it was in.
+    """
     result = []
-    occurrences = (
+    occurrences = list(
         ClaimOccurrence.objects.filter(claim=claim).select_related("document").order_by("document_id", "position")
     )
+    old = {(o.document_id, o.version) for o in occurrences if o.removed_in is not None}
+    old_texts = {}
+    if old:
+        versions = DocumentVersion.objects.filter(document_id__in={d for d, _ in old}).values_list(
+            "document_id", "number", "text"
+        )
+        old_texts = {(d, n): text for d, n, text in versions if (d, n) in old}
     for occurrence in occurrences:
         text = occurrence.document.text
+        if occurrence.removed_in is not None:
+            text = old_texts.get((occurrence.document_id, occurrence.version), "")
         left, right = paragraph_bounds(text, occurrence.start, occurrence.end)
         result.append(
             InContext(
@@ -265,7 +281,7 @@ class Segment:
 def document_segments(document) -> list[Segment]:
     """Split the document's text into plain segments and claim segments, in order."""
     occurrences = (
-        ClaimOccurrence.objects.filter(document=document)
+        ClaimOccurrence.objects.filter(document=document, removed_in__isnull=True)
         .select_related("claim")
         .only("start", "end", "claim__id", "claim__status", "claim__verdict", "claim__text")
         .order_by("start")
@@ -284,8 +300,9 @@ def document_segments(document) -> list[Segment]:
 
 
 def document_status_counts(document) -> dict:
+    """Return how many of the claims in the document's current version are in each status."""
     rows = (
-        Claim.objects.filter(occurrences__document=document)
+        Claim.objects.filter(occurrences__document=document, occurrences__removed_in__isnull=True)
         .order_by()
         .values("status")
         .annotate(n=Count("pk", distinct=True))
@@ -299,3 +316,23 @@ def document_status_counts(document) -> dict:
 def documents_for_passages(claim):
     """Return the documents a claim may cite passages from (those it does not occur in)."""
     return SourceDocument.objects.exclude(occurrences__claim=claim).only("id", "title").order_by("title")
+
+
+def document_versions(document):
+    """Return the document's versions, newest first, without their texts."""
+    return DocumentVersion.objects.filter(document=document).defer("text", "html").order_by("-number")
+
+
+def document_history(document):
+    """Return the document's own history (loaded, new versions, edits), newest first, with the actors."""
+    return DocumentEvent.objects.filter(document=document).select_related("actor").order_by("-id")
+
+
+def claims_gone_from(document):
+    """Return the occurrences of claims whose sentence is no longer in the article, with their claims."""
+    return (
+        ClaimOccurrence.objects.filter(document=document, removed_in__isnull=False)
+        .select_related("claim")
+        .only("claim__text", "claim__status", "claim__verdict", "removed_in", "version", "position")
+        .order_by("removed_in", "position")
+    )

@@ -9,8 +9,9 @@ with ``--small`` claims (10,000), the same data cut short. The rows are written 
 ``COPY``, not through the loader and the workflow, since this measures the exports:
 
 - news articles of 20-40 sentences (the load benchmark's templates and word lists), with titles,
-  publishers and web addresses; every sentence is a claim with its occurrence (real offsets);
-  about 10% of the claims occur again in a later article;
+  publishers, authors and web addresses, each in one version (its ``DocumentVersion`` 1 and its
+  "loaded" event, as the loader writes them); every sentence is a claim with its occurrence (real
+  offsets, version 1); about 10% of the claims occur again in a later article;
 - distinct claim texts; a fifth of the claims approved (verdict, editor, reviewer, approval and
   publication dates, published verdict and note), others assigned, in review or returned;
 - 1-3 evidence rows for every claim with a verdict (web addresses, a quarter of them passages of
@@ -95,19 +96,24 @@ FORMULA_NOTES = ["=the same claim as above", "-12% per the IMF, not -20%.", "@de
 FORMULA_PREFIXES = ["- ", "@", "=", "-"]
 STANCES = ["supports", "refutes", "context"]
 VERDICTS = ["verified", "disputed", "unverified"]
+AUTHORS = ["Regina Garcia Cano", "Joshua Goodman", "Mayela Armas", "Vivian Sequera", "Staff", ""]
 EDITORS = ["ana.editor", "ben.editor", "carla.editor", "dario.editor", "eva.editor", "femi.editor"]
 REVIEWERS = ["gloria.reviewer", "hugo.reviewer", "ines.reviewer"]
 START = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
 
+# Every column without a null: COPY leaves the others NULL, not at their Django default.
 DOCUMENT_COLUMNS = (
-    "id", "title", "publisher", "url", "published_on", "file_name", "text", "content_hash", "loaded_at",
+    "id", "title", "publisher", "author", "url", "published_on", "language", "file_name", "origin", "text",
+    "content_hash", "version", "revision", "loaded_at", "updated_at",
 )  # fmt: skip
+VERSION_COLUMNS = ("document_id", "number", "text", "content_hash", "html", "url", "created_at")
+DOCUMENT_EVENT_COLUMNS = ("document_id", "action", "version", "details", "created_at")
 CLAIM_COLUMNS = (
     "id", "text", "text_hash", "status", "verdict", "note", "assignee_id", "submitted_by_id", "version",
     "approved_by_id", "approved_at", "published_at", "published_verdict", "published_note", "speaker",
     "has_number", "has_quote", "created_at", "updated_at",
 )  # fmt: skip
-OCCURRENCE_COLUMNS = ("claim_id", "document_id", "start", "end", "position")
+OCCURRENCE_COLUMNS = ("claim_id", "document_id", "start", "end", "position", "version")
 EVIDENCE_COLUMNS = (
     "claim_id", "url", "document_id", "start", "end", "title", "excerpt", "stance", "added_by_id", "added_at",
 )  # fmt: skip
@@ -141,7 +147,8 @@ class Corpus:
     def chunks(self, documents_per_chunk: int = 1000):
         while self.next_claim <= self.target:
             chunk: dict[str, list] = {
-                "documents": [], "claims": [], "occurrences": [], "evidence": [], "events": [], "corrections": []
+                "documents": [], "versions": [], "document_events": [], "claims": [], "occurrences": [],
+                "evidence": [], "events": [], "corrections": [],
             }  # fmt: skip
             passages: list[tuple[int, int, int, str]] = []
             for _ in range(documents_per_chunk):
@@ -200,7 +207,7 @@ class Corpus:
             else:
                 break
             parts.append(sentence)
-            chunk["occurrences"].append((claim_id, doc_id, offset, offset + len(sentence), position))
+            chunk["occurrences"].append((claim_id, doc_id, offset, offset + len(sentence), position, 1))
             passages.append((doc_id, offset, offset + len(sentence), sentence))
             offset += len(sentence)
         text = "".join(parts) + "\n"
@@ -212,10 +219,14 @@ class Corpus:
         publisher, domain, section = rng.choice(PUBLISHERS)
         title = _fill(rng.choice(HEADLINES), rng)
         url = f"https://{domain}/{section}/{loaded_at:%Y/%m/%d}/{slug(title)}-{doc_id}" if rng.random() < 0.9 else ""
+        content_hash = hashlib.sha256(text.encode()).hexdigest()
         chunk["documents"].append((
-            doc_id, title, publisher, url, loaded_at.date(), f"{doc_id:07d}_{slug(title)[:40]}.txt", text,
-            hashlib.sha256(text.encode()).hexdigest(), loaded_at,
+            doc_id, title, publisher, rng.choice(AUTHORS), url, loaded_at.date(), "en",
+            f"{doc_id:07d}_{slug(title)[:40]}.txt", "web" if url else "file", text, content_hash, 1, 1, loaded_at,
+            loaded_at,
         ))  # fmt: skip
+        chunk["versions"].append((doc_id, 1, text, content_hash, "", url, loaded_at))
+        chunk["document_events"].append((doc_id, "loaded", 1, "{}", loaded_at))
 
     def _claim(self, chunk, claim_id: int, text: str, created_at, passages) -> None:
         from annotations.history import event_hash
@@ -327,7 +338,16 @@ def build(claims: int, seed: int) -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from annotations.models import Claim, ClaimOccurrence, Correction, Evidence, ReviewEvent, SourceDocument
+    from annotations.models import (
+        Claim,
+        ClaimOccurrence,
+        Correction,
+        DocumentEvent,
+        DocumentVersion,
+        Evidence,
+        ReviewEvent,
+        SourceDocument,
+    )
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -336,7 +356,8 @@ def build(claims: int, seed: int) -> None:
     ids = dict(User.objects.values_list("username", "id"))
     corpus = Corpus(claims, seed, {"editors": [ids[n] for n in EDITORS], "reviewers": [ids[n] for n in REVIEWERS]})
     tables = [
-        ("documents", SourceDocument, DOCUMENT_COLUMNS), ("claims", Claim, CLAIM_COLUMNS),
+        ("documents", SourceDocument, DOCUMENT_COLUMNS), ("versions", DocumentVersion, VERSION_COLUMNS),
+        ("document_events", DocumentEvent, DOCUMENT_EVENT_COLUMNS), ("claims", Claim, CLAIM_COLUMNS),
         ("occurrences", ClaimOccurrence, OCCURRENCE_COLUMNS), ("evidence", Evidence, EVIDENCE_COLUMNS),
         ("events", ReviewEvent, EVENT_COLUMNS), ("corrections", Correction, CORRECTION_COLUMNS),
     ]  # fmt: skip

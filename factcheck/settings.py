@@ -15,6 +15,13 @@ production differs only by environment:
 - ``DJANGO_LOG_LEVEL``: the root log level (default ``WARNING``).
 - ``DJANGO_API_ANON_RATE`` / ``DJANGO_API_USER_RATE``: API throttles (default ``60/minute`` and
   ``6000/minute``).
+- Intake (``docs/INTAKE.md``): ``FACTCHECK_FETCH_TIMEOUT`` (seconds, default ``15``),
+  ``FACTCHECK_FETCH_MAX_BYTES`` (default 5 MB), ``FACTCHECK_FETCH_MAX_REDIRECTS`` (default ``5``),
+  ``FACTCHECK_FETCH_ALLOW_PRIVATE`` (fetch private, loopback and link-local addresses too; default
+  ``0``: never on a server that can reach an internal network), ``FACTCHECK_UPLOAD_MAX_BYTES`` (per
+  file, default 5 MB), ``FACTCHECK_UPLOAD_MAX_FILES`` (default ``200``), ``FACTCHECK_FEED_MINUTES``
+  (how often a feed is checked, default ``30``), ``FACTCHECK_JOB_STALE_MINUTES`` (a running job with
+  no progress for this long is taken for dead and may be retried, default ``10``).
 
 Production mode (``DJANGO_DEBUG=0``; ``make serve``) also reads, with safe defaults:
 
@@ -78,6 +85,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "annotations",
 ]
 
@@ -257,7 +266,13 @@ SPECTACULAR_SETTINGS = {
     # No badge fetched from validator.swagger.io: the docs page talks to this site only.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # One name for the verdict choices, whichever field holds them (verdict, published and corrected).
-    "ENUM_NAME_OVERRIDES": {"VerdictEnum": "annotations.models.Verdict"},
+    "ENUM_NAME_OVERRIDES": {
+        "VerdictEnum": "annotations.models.Verdict",
+        "ClaimStatusEnum": "annotations.models.ClaimStatus",
+        "ImportStatusEnum": "annotations.models.ImportStatus",
+        "ImportItemStatusEnum": "annotations.models.ImportItemStatus",
+        "OriginEnum": "annotations.models.Origin",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "annotations.api.schema.add_error_responses",
@@ -266,6 +281,18 @@ SPECTACULAR_SETTINGS = {
 
 # Where `load_seeds` looks when given no path.
 FACTCHECK_SEEDS_DIR = BASE_DIR / "seeds"
+
+# Background jobs (imports, feeds) on django-tasks' database backend: any number of workers
+# (`manage.py db_worker`) on any machines sharing the database take them, each job once.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+FACTCHECK_FETCH_TIMEOUT = float(os.environ.get("FACTCHECK_FETCH_TIMEOUT", "15"))
+FACTCHECK_FETCH_MAX_BYTES = int(os.environ.get("FACTCHECK_FETCH_MAX_BYTES", str(5_000_000)))
+FACTCHECK_FETCH_MAX_REDIRECTS = int(os.environ.get("FACTCHECK_FETCH_MAX_REDIRECTS", "5"))
+FACTCHECK_FETCH_ALLOW_PRIVATE = env_bool("FACTCHECK_FETCH_ALLOW_PRIVATE", False)
+FACTCHECK_UPLOAD_MAX_BYTES = int(os.environ.get("FACTCHECK_UPLOAD_MAX_BYTES", str(5_000_000)))
+FACTCHECK_UPLOAD_MAX_FILES = int(os.environ.get("FACTCHECK_UPLOAD_MAX_FILES", "200"))
+FACTCHECK_FEED_MINUTES = int(os.environ.get("FACTCHECK_FEED_MINUTES", "30"))
+FACTCHECK_JOB_STALE_MINUTES = int(os.environ.get("FACTCHECK_JOB_STALE_MINUTES", "10"))
 
 # Published exports (ClaimReview, the HTML report): who publishes, and where a claim's review lives
 # ("{id}" is replaced by the claim's id).

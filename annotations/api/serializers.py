@@ -15,7 +15,11 @@ from annotations.models import (
     Claim,
     ClaimOccurrence,
     Correction,
+    DocumentVersion,
     Evidence,
+    Feed,
+    Import,
+    ImportItem,
     ReviewEvent,
     SourceDocument,
     Suggestion,
@@ -45,7 +49,10 @@ class ReadSerializer(serializers.ModelSerializer):
 class DocumentSerializer(ReadSerializer):
     class Meta:
         model = SourceDocument
-        fields = ["id", "title", "publisher", "url", "published_on", "file_name", "content_hash", "loaded_at"]
+        fields = [
+            "id", "title", "publisher", "author", "url", "published_on", "language", "file_name", "origin",
+            "content_hash", "version", "revision", "loaded_at", "updated_at",
+        ]  # fmt: skip
 
 
 class DocumentClaimSerializer(ReadSerializer):
@@ -61,6 +68,12 @@ class DocumentClaimSerializer(ReadSerializer):
         fields = ["id", "text", "status", "verdict", "start", "end", "position"]
 
 
+class DocumentVersionSerializer(ReadSerializer):
+    class Meta:
+        model = DocumentVersion
+        fields = ["number", "content_hash", "url", "created_at"]
+
+
 class DocumentDetailSerializer(DocumentSerializer):
     text = serializers.CharField()
     claims = DocumentClaimSerializer(source="occurrences", many=True)
@@ -71,10 +84,13 @@ class DocumentDetailSerializer(DocumentSerializer):
 
 class OccurrenceSerializer(ReadSerializer):
     document_title = serializers.CharField(source="document.title")
+    removed_in = serializers.IntegerField(
+        allow_null=True, help_text="The document version from which the sentence is no longer in the article."
+    )
 
     class Meta:
         model = ClaimOccurrence
-        fields = ["document", "document_title", "start", "end", "position"]
+        fields = ["document", "document_title", "start", "end", "position", "version", "removed_in"]
 
 
 class EvidenceSerializer(ReadSerializer):
@@ -207,6 +223,94 @@ class ReviewEventSerializer(ReadSerializer):
             "claim_version",
             "created_at",
         ]
+
+
+# --- Intake ---------------------------------------------------------------------------------------
+
+
+class ImportItemSerializer(ReadSerializer):
+    class Meta:
+        model = ImportItem
+        fields = ["position", "name", "status", "error", "note", "document", "version", "claims_added"]
+
+
+class ImportSerializer(ReadSerializer):
+    created_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Import
+        fields = [
+            "id", "origin", "status", "created_by", "feed", "created_at", "started_at", "finished_at", "attempts",
+            "total", "done", "documents_added", "documents_updated", "claims_added", "claims_existing", "dropped",
+            "error",
+        ]  # fmt: skip
+
+
+class ImportDetailSerializer(ImportSerializer):
+    items = ImportItemSerializer(many=True, read_only=True)
+
+    class Meta(ImportSerializer.Meta):
+        fields = [*ImportSerializer.Meta.fields, "items"]
+
+
+class FeedSerializer(ReadSerializer):
+    class Meta:
+        model = Feed
+        fields = [
+            "id", "url", "title", "active", "added_at", "last_checked_at", "next_check_at", "last_error",
+            "items_loaded",
+        ]  # fmt: skip
+
+
+class PasteInput(serializers.Serializer):
+    """An article to import: its text (pasted), or a web address to fetch; what is known of it."""
+
+    text = serializers.CharField(
+        required=False, allow_blank=False, trim_whitespace=False, help_text="The article's text; or give url alone."
+    )
+    url = serializers.CharField(
+        required=False, max_length=2000, help_text="Its address: fetched when no text is given."
+    )
+    title = serializers.CharField(required=False, max_length=500)
+    publisher = serializers.CharField(required=False, max_length=200)
+    author = serializers.CharField(required=False, max_length=300)
+    published_on = serializers.DateField(required=False, allow_null=True)
+    language = serializers.CharField(required=False, max_length=35)
+
+    def validate(self, attrs):
+        if not attrs.get("text") and not attrs.get("url"):
+            raise serializers.ValidationError({"text": ["Give the article's text, or its url to fetch it."]})
+        return attrs
+
+
+class UploadInput(serializers.Serializer):
+    file = serializers.ListField(
+        child=serializers.FileField(max_length=255, allow_empty_file=False),
+        allow_empty=False,
+        help_text=".txt, .md, .html or .htm files, one or many (repeat the field).",
+    )
+
+
+class DocumentEditInput(serializers.Serializer):
+    revision = serializers.IntegerField(
+        required=False, min_value=1, help_text="The document revision the change is based on; a stale one is refused."
+    )
+    title = serializers.CharField(required=False, max_length=500)
+    publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    author = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    url = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    published_on = serializers.DateField(required=False, allow_null=True)
+    language = serializers.CharField(required=False, allow_blank=True, max_length=35)
+
+
+class FeedInput(serializers.Serializer):
+    url = serializers.CharField(max_length=2000, help_text="The RSS or Atom feed's address.")
+
+
+class FeedChangeInput(serializers.Serializer):
+    active = serializers.BooleanField(help_text="False pauses the feed's checks; true resumes them.")
 
 
 # --- Action inputs ------------------------------------------------------------------------------

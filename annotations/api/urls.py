@@ -8,6 +8,8 @@ router = DefaultRouter()
 router.register("documents", views.DocumentViewSet, basename="document")
 router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("evidence", views.EvidenceViewSet, basename="evidence")
+router.register("imports", views.ImportViewSet, basename="import")
+router.register("feeds", views.FeedViewSet, basename="feed")
 
 urlpatterns = [
     path("auth/token/", auth.TokenView.as_view(), name="api-token"),

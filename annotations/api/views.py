@@ -21,12 +21,24 @@ from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import Cursor, CursorPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from annotations import actions, selectors, workflow
-from annotations.models import Claim, ClaimOccurrence, ClaimStatus, Evidence, SourceDocument, Verdict
+from annotations.models import (
+    Claim,
+    ClaimOccurrence,
+    ClaimStatus,
+    Evidence,
+    Feed,
+    Import,
+    ImportItem,
+    SourceDocument,
+    Verdict,
+)
 
 from . import serializers
 from .exceptions import PreconditionFailed
@@ -176,13 +188,20 @@ class ClaimFilter(django_filters.FilterSet):
     attributed = BooleanFilter(
         method="filter_attributed", help_text="Attributed to a speaker (true) or to nobody named (false)."
     )
+    source_changed = BooleanFilter(
+        method="filter_source_changed",
+        help_text="An article it appears in changed after its verdict was ruled (true), or not (false).",
+    )
     speaker = django_filters.CharFilter(
         lookup_expr="icontains", max_length=200, help_text="Part of the speaker's name, in any case."
     )
 
     class Meta:
         model = Claim
-        fields = ["status", "verdict", "document", "assignee", "q", "has_number", "has_quote", "attributed", "speaker"]
+        fields = [
+            "status", "verdict", "document", "assignee", "q", "has_number", "has_quote", "attributed", "speaker",
+            "source_changed",
+        ]  # fmt: skip
 
     def filter_document(self, queryset, name, value):
         return queryset.filter(occurrences__document_id=int(value)).distinct()
@@ -196,6 +215,9 @@ class ClaimFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return selectors.search_claims(queryset, value)
+
+    def filter_source_changed(self, queryset, name, value):
+        return queryset.exclude(source_changed_at=None) if value else queryset.filter(source_changed_at=None)
 
     def filter_attributed(self, queryset, name, value):
         return queryset.exclude(speaker="") if value else queryset.filter(speaker="")
@@ -228,26 +250,182 @@ IF_MATCH_PARAMETER = OpenApiParameter(
 )
 
 
+DOCUMENT_TAG = re.compile(r'^(?:W/)?"?(?:document-(\d+)-r)?(\d+)"?$')
+DOCUMENT_IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    pattern=r'^(W/)?"?(document-[0-9]+-r)?[0-9]+"?$',
+    description='The document\'s revision the change is based on ("document-3-r2" or 2); a stale one gets 412.',
+)
+
+
 class RoleRequiredMixin(APIView):
     # Two classes, not IsAuthenticated & HasFactcheckRole: the composed class loses each one's message.
     permission_classes = (IsAuthenticated, HasFactcheckRole)
 
 
+# The files of an upload, as a client sends them: binary parts (drf-spectacular would describe
+# the input's FileFields as addresses).
+UPLOAD_REQUEST = {
+    "type": "object",
+    "properties": {
+        "file": {
+            "type": "array",
+            "items": {"type": "string", "format": "binary"},
+            "description": ".txt, .md, .html or .htm files, one or many (repeat the field).",
+        }
+    },
+    "required": ["file"],
+}
+
+
 class DocumentViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
-    """Loaded source documents; a document's detail lists its claims in order."""
+    """Loaded source documents; a document's detail lists its claims in order. POST imports articles."""
 
     queryset = SourceDocument.objects.order_by("id")
+    pagination_class = DocumentCursorPagination
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            current = ClaimOccurrence.objects.filter(removed_in__isnull=True).select_related("claim")
+            return SourceDocument.objects.prefetch_related(
+                Prefetch("occurrences", queryset=current.order_by("position"))
+            )
+        if self.action in ("list", "versions"):
+            return SourceDocument.objects.defer("text").order_by("id")
+        return SourceDocument.objects.only("id")
+
+    def get_serializer_class(self):
+        return serializers.DocumentDetailSerializer if self.action == "retrieve" else serializers.DocumentSerializer
+
+    @extend_schema(
+        request={
+            "application/json": serializers.PasteInput,
+            "multipart/form-data": UPLOAD_REQUEST,
+        },
+        responses={202: serializers.ImportSerializer},
+        description=(
+            "Import articles: JSON with the text (and what is known of it), or with a url alone to fetch it; or "
+            "multipart with one or many files (.txt, .md, .html, .htm). Answers 202 with the import, queued: "
+            "follow its address (Location) for its progress."
+        ),
+    )
+    def create(self, request, *args, **kwargs):
+        if request.content_type.startswith("multipart/"):
+            upload = serializers.UploadInput(data={"file": request.FILES.getlist("file")})
+            upload.is_valid(raise_exception=True)
+            files = [(item.name, item.read()) for item in upload.validated_data["file"]]
+            batch = workflow.import_upload(actor=request.user, files=files)
+        else:
+            paste = serializers.PasteInput(data=request.data)
+            paste.is_valid(raise_exception=True)
+            data = dict(paste.validated_data)
+            if "text" in data:
+                batch = workflow.import_paste(actor=request.user, **data)
+            else:
+                batch = workflow.import_addresses(actor=request.user, urls=[data["url"]])
+        response = Response(serializers.ImportSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
+        response["Location"] = reverse("import-detail", args=[batch.pk], request=request)
+        return response
+
+    @extend_schema(
+        request=serializers.DocumentEditInput,
+        responses=serializers.DocumentSerializer,
+        parameters=[DOCUMENT_IF_MATCH],
+        description="Edit what is known of the document; its history keeps each value it had.",
+    )
+    def partial_update(self, request, *args, **kwargs):
+        document = self.get_object()
+        edit = serializers.DocumentEditInput(data=request.data)
+        edit.is_valid(raise_exception=True)
+        data = dict(edit.validated_data)
+        revision, from_header = _expected_revision(request, data.pop("revision", None), document.pk)
+        try:
+            edited = workflow.document_edit(
+                document_id=document.pk, actor=request.user, expected_revision=revision, **data
+            )
+        except workflow.Conflict as error:
+            if from_header:
+                raise PreconditionFailed(str(error)) from None
+            raise
+        return Response(serializers.DocumentSerializer(edited).data)
+
+    @extend_schema(responses=serializers.DocumentVersionSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def versions(self, request, pk=None):
+        """The document's versions, newest first (their texts are not included)."""
+        document = self.get_object()
+        return Response(serializers.DocumentVersionSerializer(selectors.document_versions(document), many=True).data)
+
+
+def _expected_revision(request, revision, document_id: int) -> tuple[int | None, bool]:
+    """Return the revision the caller based the edit on, and whether it came from If-Match."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        return revision, False
+    match = DOCUMENT_TAG.match(header)
+    if not match:
+        raise workflow.InvalidInput('If-Match must be the document\'s revision (e.g. "document-3-r2" or 2).')
+    tagged, number = match.groups()
+    if tagged is not None and int(tagged) != document_id:
+        raise PreconditionFailed(f"If-Match names document {tagged}, not document {document_id}.")
+    return int(number), True
+
+
+class ImportViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
+    """Imports: what was queued, how far each job got, and what came of each item."""
+
     pagination_class = DocumentCursorPagination
 
     def get_queryset(self):
         if self.action == "retrieve":
-            return SourceDocument.objects.prefetch_related(
-                Prefetch("occurrences", queryset=ClaimOccurrence.objects.select_related("claim").order_by("position"))
-            )
-        return SourceDocument.objects.defer("text").order_by("id")
+            items = ImportItem.objects.defer("content").order_by("position")
+            return Import.objects.select_related("created_by").prefetch_related(Prefetch("items", queryset=items))
+        return Import.objects.select_related("created_by").order_by("id")
 
     def get_serializer_class(self):
-        return serializers.DocumentDetailSerializer if self.action == "retrieve" else serializers.DocumentSerializer
+        return serializers.ImportDetailSerializer if self.action == "retrieve" else serializers.ImportSerializer
+
+    @extend_schema(request=None, responses={202: serializers.ImportSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        """Queue the import again: its failed items and those not done are tried again."""
+        batch = workflow.import_retry(import_id=self.get_object().pk, actor=request.user)
+        return Response(serializers.ImportSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
+
+
+class FeedViewSet(RoleRequiredMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Feeds: subscribe to an RSS or Atom feed; its new items are loaded by a periodic job."""
+
+    queryset = Feed.objects.order_by("id")
+    serializer_class = serializers.FeedSerializer
+    pagination_class = DocumentCursorPagination
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @extend_schema(request=serializers.FeedInput, responses={201: serializers.FeedSerializer})
+    def create(self, request, *args, **kwargs):
+        data = serializers.FeedInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        feed = workflow.feed_add(actor=request.user, url=data.validated_data["url"])
+        return Response(serializers.FeedSerializer(feed).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.FeedChangeInput, responses=serializers.FeedSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        feed = self.get_object()
+        data = serializers.FeedChangeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        feed = workflow.feed_set_active(actor=request.user, feed_id=feed.pk, active=data.validated_data["active"])
+        return Response(serializers.FeedSerializer(feed).data)
+
+    @extend_schema(request=None, responses={202: serializers.FeedSerializer})
+    @action(detail=True, methods=["post"])
+    def check(self, request, pk=None):
+        """Queue a check of the feed now."""
+        feed = workflow.feed_check_now(actor=request.user, feed_id=self.get_object().pk)
+        return Response(serializers.FeedSerializer(feed).data, status=status.HTTP_202_ACCEPTED)
 
 
 class ClaimViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):

@@ -37,7 +37,8 @@ def _occurrences(claim_ids: Iterable[int]) -> dict[int, list[Occurrence]]:
     """Return ``{claim: [(document, start, end), ...]}``."""
     found = defaultdict(list)
     for chunk in chunks(sorted(set(claim_ids)), ids_per_query()):
-        rows = ClaimOccurrence.objects.filter(among("claim_id", chunk))
+        # Passages are cut from the current texts: an occurrence gone from its article indexes an old one.
+        rows = ClaimOccurrence.objects.filter(among("claim_id", chunk), removed_in__isnull=True)
         for claim_id, document_id, start, end in rows.values_list("claim_id", "document_id", "start", "end").order_by():
             found[claim_id].append((document_id, start, end))
     return found
@@ -142,7 +143,11 @@ def suggestions_after_load(*, document_ids: Sequence[int], new_claim_ids: Sequen
     if not document_ids:
         return 0
     touched = sorted(
-        set(ClaimOccurrence.objects.filter(document_id__in=document_ids).values_list("claim_id", flat=True))
+        set(
+            ClaimOccurrence.objects.filter(document_id__in=document_ids, removed_in__isnull=True).values_list(
+                "claim_id", flat=True
+            )
+        )
     )
     texts = ClaimTexts()
     texts.read(touched)

@@ -5,10 +5,13 @@ The rating scale (``reviewRating``) is the verdicts' ratings in ``vocabulary`` (
 ``alternateName`` carries the verdict's label. The review's ``url`` is ``FACTCHECK_CLAIM_URL``
 with the claim's id, its ``author`` the publishing organisation (``FACTCHECK_PUBLISHER_NAME`` and
 ``_URL``). ``datePublished`` is the first approval, ``dateModified`` the latest correction.
-``itemReviewed`` is the ``Claim`` with its ``appearance``: the source documents, by address where
-they have one, else by title, and its ``author`` where the claim is attributed (the speaker found at
-load time): an ``Organization`` when the name holds a word for one ("the Cuban government", "the
-armed forces", "The New York Times"), else a ``Person`` ("Rubio", "US General Dan Caine").
+``itemReviewed`` is the ``Claim`` with its ``appearance``: the articles it appears in now (not
+those whose later version dropped its sentence), each a ``CreativeWork`` with its headline, its
+address (http or https only), its date, its author (a ``Person``) and its publisher (an
+``Organization``) where known; ``firstAppearance`` is the earliest dated of them, else the first.
+The claim's ``author`` is given where the claim is attributed (the speaker found at load time): an
+``Organization`` when the name holds a word for one ("the Cuban government", "the armed forces",
+"The New York Times"), else a ``Person`` ("Rubio", "US General Dan Caine").
 """
 
 from __future__ import annotations
@@ -46,6 +49,20 @@ def speaker_entity(name: str) -> dict:
     return {"@type": kind, "name": name}
 
 
+def appearance(occurrence: dict) -> dict:
+    """Return the schema.org ``CreativeWork`` of the article an occurrence is in."""
+    work: dict[str, Any] = {"@type": "CreativeWork", "headline": occurrence["document_title"]}
+    if occurrence["document_url"].startswith(("http://", "https://")):  # never javascript: and the like
+        work["url"] = occurrence["document_url"]
+    if occurrence["document_published_on"]:
+        work["datePublished"] = occurrence["document_published_on"]
+    if occurrence["document_author"]:
+        work["author"] = {"@type": "Person", "name": occurrence["document_author"]}
+    if occurrence["document_publisher"]:
+        work["publisher"] = {"@type": "Organization", "name": occurrence["document_publisher"]}
+    return work
+
+
 def review(record: dict) -> dict:
     """Return the ClaimReview of one approved claim's record."""
     verdict = Verdict(record["published_verdict"] or record["verdict"])
@@ -54,15 +71,15 @@ def review(record: dict) -> dict:
         organisation["url"] = settings.FACTCHECK_PUBLISHER_URL
     appearances, seen = [], set()
     for occurrence in record["occurrences"]:
-        if occurrence["document"] in seen:
+        if occurrence["removed_in"] is not None or occurrence["document"] in seen:
             continue
         seen.add(occurrence["document"])
-        work = {"@type": "CreativeWork", "headline": occurrence["document_title"]}
-        if occurrence["document_url"].startswith(("http://", "https://")):  # never javascript: and the like
-            work["url"] = occurrence["document_url"]
-        appearances.append(work)
+        appearances.append(appearance(occurrence))
     claim: dict[str, Any] = {"@type": "Claim", "appearance": appearances}
-    if appearances:
+    dated = [work for work in appearances if "datePublished" in work]
+    if dated:
+        claim["firstAppearance"] = min(dated, key=lambda work: work["datePublished"])  # the first of equal dates
+    elif appearances:
         claim["firstAppearance"] = appearances[0]
     if record["speaker"]:
         claim["author"] = speaker_entity(record["speaker"])

@@ -3,8 +3,10 @@
 A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
 apostrophe, so that a spreadsheet shows it as text instead of running it as a formula. Several
 values in one cell (documents, evidence) are joined with `` | ``, in the same order in the cells
-that go together (titles and addresses; evidence and stances). Every cell is quoted, lines end
-with ``\\n``, and the file starts with a byte-order mark so that spreadsheets read it as UTF-8.
+that go together (titles, addresses, publishers and dates; evidence and stances). The documents
+are those the claim appears in now: an occurrence whose sentence left the article
+(``removed_in``) is not listed. Every cell is quoted, lines end with ``\\n``, and the file starts
+with a byte-order mark so that spreadsheets read it as UTF-8.
 
 On PostgreSQL the rows come from the database's own ``COPY ... TO STDOUT`` (the same columns and
 the same neutralising, in SQL); elsewhere from the claim records. Both give the same bytes.
@@ -25,8 +27,8 @@ from .filters import ExportFilters
 from .records import claim_batches
 
 COLUMNS = [
-    "id", "text", "document_titles", "document_urls", "status", "verdict", "note", "evidence", "evidence_stances",
-    "editor", "reviewer", "approved_at",
+    "id", "text", "document_titles", "document_urls", "document_publishers", "document_dates", "status", "verdict",
+    "note", "evidence", "evidence_stances", "editor", "reviewer", "approved_at",
 ]  # fmt: skip
 SEPARATOR = " | "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -63,13 +65,15 @@ def _python_rows(filters, progress) -> Iterator[bytes]:
         buffer = io.StringIO()
         writer = _writer(buffer)
         for record in records:
-            occurrences, evidence = record["occurrences"], record["evidence"]
-            approved_at = record["approved_at"]
+            occurrences = [o for o in record["occurrences"] if o["removed_in"] is None]
+            evidence, approved_at = record["evidence"], record["approved_at"]
             cells = [
                 str(record["id"]),
                 record["text"],
                 SEPARATOR.join(o["document_title"] for o in occurrences),
                 SEPARATOR.join(o["document_url"] for o in occurrences),
+                SEPARATOR.join(o["document_publisher"] for o in occurrences),
+                SEPARATOR.join(o["document_published_on"] or "" for o in occurrences),
                 record["status"],
                 record["verdict"],
                 record["note"],
@@ -104,8 +108,10 @@ def copy_statement(filters: ExportFilters) -> tuple[str, list]:
     params: list = []
     with_picked = ""
 
-    def only(column: str) -> str:
-        return f"WHERE {column} IN (SELECT id FROM picked)" if with_picked else ""
+    def only(column: str, *conditions: str) -> str:
+        if with_picked:
+            conditions = (*conditions, f"{column} IN (SELECT id FROM picked)")
+        return f"WHERE {' AND '.join(conditions)}" if conditions else ""
 
     if filters != ExportFilters():
         picked_sql, picked_params = filters.claims().values("id").query.sql_with_params()
@@ -119,7 +125,9 @@ def copy_statement(filters: ExportFilters) -> tuple[str, list]:
         _neutralised("c.text"),
         _neutralised("coalesce(o.titles, '')"),
         _neutralised("coalesce(o.urls, '')"),
-        "c.status",  # a status, a verdict, a date or an id never starts like a formula
+        _neutralised("coalesce(o.publishers, '')"),
+        "coalesce(o.dates, '')",  # a date, a status, a verdict or an id never starts like a formula
+        "c.status",
         "c.verdict",
         _neutralised("c.note"),
         _neutralised("coalesce(e.refs, '')"),
@@ -136,11 +144,13 @@ def copy_statement(filters: ExportFilters) -> tuple[str, list]:
             SELECT {", ".join(cells)}
             FROM {claim} c
             LEFT JOIN (
-                SELECT claim_id, string_agg(title, ' | ') AS titles, string_agg(url, ' | ') AS urls
+                SELECT claim_id, string_agg(title, ' | ') AS titles, string_agg(url, ' | ') AS urls,
+                    string_agg(publisher, ' | ') AS publishers, string_agg(published, ' | ') AS dates
                 FROM (
-                    SELECT oc.claim_id, d.title, d.url
+                    SELECT oc.claim_id, d.title, d.url, d.publisher,
+                        coalesce(to_char(d.published_on, 'YYYY-MM-DD'), '') AS published
                     FROM {occurrence} oc JOIN {document} d ON d.id = oc.document_id
-                    {only("oc.claim_id")}
+                    {only("oc.claim_id", "oc.removed_in IS NULL")}
                     ORDER BY oc.claim_id, oc.document_id, oc.position
                 ) ordered
                 GROUP BY claim_id

@@ -1,10 +1,12 @@
 """The HTML report a person reads: each document's text with its claims highlighted.
 
-For each document, the article with the exported claims marked in their verdict's colour, then
-each claim's verdict, note, evidence, reviewer and corrections; before them, a chart of the
-verdict counts (inline SVG: no script, nothing fetched) and the report's date and filters. Text
-is escaped by the templates: markup inside an article is shown, never run. Documents are
-rendered a few at a time, so the report streams at any size.
+For each document, its publisher, author, date, address and version, the article (its current
+version) with the exported claims marked in their verdict's colour, then each claim's verdict,
+note, evidence, reviewer and corrections; a claim whose sentence a later version dropped is
+listed, said to be no longer in the article, and not marked in the text. Before them, a chart of
+the verdict counts (inline SVG: no script, nothing fetched) and the report's date and filters.
+Text is escaped by the templates: markup inside an article is shown, never run; only http(s)
+addresses become links. Documents are rendered a few at a time, so the report streams at any size.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from .filters import ExportFilters
 from .records import claim_batches
 
 DOCUMENTS_PER_CHUNK = 20
+DOCUMENT_FIELDS = ("id", "title", "publisher", "author", "url", "published_on", "version", "text")
 CHART_WIDTH = 320
 
 
@@ -82,11 +85,7 @@ def stream(filters: ExportFilters, progress: Callable[[int], None] | None = None
     ).order_by("pk")
     last, shown = 0, 0
     while True:
-        batch = list(
-            documents.filter(pk__gt=last).values("id", "title", "publisher", "url", "published_on", "text")[
-                :DOCUMENTS_PER_CHUNK
-            ]
-        )
+        batch = list(documents.filter(pk__gt=last).values(*DOCUMENT_FIELDS)[:DOCUMENTS_PER_CHUNK])
         if not batch:
             break
         last = batch[-1]["id"]
@@ -100,27 +99,43 @@ def stream(filters: ExportFilters, progress: Callable[[int], None] | None = None
 def _documents(batch: list, claims) -> str:
     rows = list(
         ClaimOccurrence.objects.filter(document_id__in=[d["id"] for d in batch], claim__in=claims)
-        .order_by("document_id", "position")
-        .values_list("document_id", "claim_id", "start", "end")
+        .order_by("document_id", "position", "version")
+        .values_list("document_id", "claim_id", "start", "end", "removed_in")
     )
     records: dict[int, dict] = {}
     for chunk in claim_batches(claims.filter(pk__in={row[1] for row in rows})):
         records.update((record["id"], record) for record in chunk)
-    by_document = defaultdict(list)
-    for document_id, claim_id, start, end in rows:
-        by_document[document_id].append((start, end, records[claim_id]))
+    current: dict[int, list] = defaultdict(list)
+    removed: dict[int, dict[int, int]] = defaultdict(dict)  # the version from which it is no longer there
+    for document_id, claim_id, start, end, removed_in in rows:
+        if removed_in is None:
+            current[document_id].append((start, end, records[claim_id]))
+        else:
+            removed[document_id][claim_id] = max(removed_in, removed[document_id].get(claim_id, 0))
     html = []
     for document in batch:
-        occurrences = by_document[document["id"]]
+        occurrences = current[document["id"]]
         document["safe_url"] = document["url"] if document["url"].startswith(("http://", "https://")) else ""
+        document["byline"] = ", ".join(
+            part
+            for part in (
+                document["publisher"],
+                f"by {document['author']}" if document["author"] else "",
+                document["published_on"].isoformat() if document["published_on"] else "",
+            )
+            if part
+        )
+        # A claim that occurs twice in the document is listed once; one no longer there, after the others.
+        listed = {claim["id"]: {"claim": claim, "removed_in": None} for _, _, claim in occurrences}
+        for claim_id, removed_in in removed[document["id"]].items():
+            listed.setdefault(claim_id, {"claim": records[claim_id], "removed_in": removed_in})
         html.append(
             render_to_string(
                 "annotations/report/document.html",
                 {
                     "document": document,
                     "segments": segments(document["text"], occurrences),
-                    # a claim that occurs twice in the document is listed once
-                    "claims": list({claim["id"]: claim for _, _, claim in occurrences}.values()),
+                    "claims": list(listed.values()),
                 },
             )
         )

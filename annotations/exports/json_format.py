@@ -1,8 +1,13 @@
 """JSON and JSON Lines: every claim with its occurrences, verdict, evidence and corrections.
 
 JSON Lines holds one claim per line. JSON is one object: the export's filters, the documents
-the claims occur in or cite (with their text), then the claims; with the review history it is a
-backup that ``import_claims`` restores. Date-times are ISO 8601 in UTC.
+the claims occur in or cite (with their text and every version), then the claims; with the
+history (the claims' reviews and the documents' own) it is a backup that ``import_claims``
+restores. Date-times are ISO 8601 in UTC.
+
+Format version 2 added the documents' author, language, origin, version, revision, update time,
+versions and history, the occurrences' version and ``removed_in`` and the claims'
+``source_changed_at``; ``workflow.backup`` reads versions 1 and 2.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from .filters import ExportFilters
 from .records import claim_batches, documents_of, moment
 
 FORMAT = "factcheck-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def stream_jsonl(
@@ -43,7 +48,7 @@ def stream_json(
     }
     yield orjson.dumps(header)[:-1] + b',"documents":['
     first = True
-    for document in documents_of(filters.claims()):
+    for document in documents_of(filters.claims(), history=history):
         yield (b"" if first else b",") + b"\n" + orjson.dumps(document)
         first = False
     yield b'\n],"claims":['

@@ -1,8 +1,10 @@
 """Claims as plain records, read in batches: a fixed number of queries per batch, flat memory.
 
 Every format but the PostgreSQL CSV fast path is fed from here. A record holds the claim, its
-occurrences (with their documents' titles and addresses), evidence, corrections and, on request,
-its review history, as JSON-ready values.
+occurrences (with their documents' titles, addresses, publishers, authors and dates; those no
+longer in the article too, marked ``removed_in``), evidence, corrections and, on request, its
+review history, as JSON-ready values. ``documents_of`` gives the documents, with their versions
+and, on request, their history.
 """
 
 from __future__ import annotations
@@ -15,23 +17,33 @@ from contextlib import contextmanager
 from itertools import islice, pairwise
 
 from django.db import connection
-from django.db.models import CharField, DateTimeField, Func, Q
+from django.db.models import Case, CharField, DateTimeField, F, Func, Q, TextField, Value, When
 
-from annotations.models import Claim, ClaimOccurrence, Correction, Evidence, ReviewEvent, SourceDocument
+from annotations.models import (
+    Claim,
+    ClaimOccurrence,
+    Correction,
+    DocumentEvent,
+    DocumentVersion,
+    Evidence,
+    ReviewEvent,
+    SourceDocument,
+)
 
 BATCH = 2000
-DOCUMENT_BATCH = 200  # documents carry their whole text
+DOCUMENT_BATCH = 50  # documents carry their whole text, and their versions the pages they were fetched from
 
 CLAIM_COLUMNS = (
     "id", "text", "text_hash", "status", "verdict", "note", "version", "assignee__username",
     "submitted_by__username", "approved_by__username", "approved_at", "published_at", "published_verdict",
-    "published_note", "speaker", "has_number", "has_quote", "created_at", "updated_at",
+    "published_note", "speaker", "has_number", "has_quote", "created_at", "updated_at", "source_changed_at",
 )  # fmt: skip
 CLAIM_KEYS = (
     "id", "text", "text_hash", "status", "verdict", "note", "version", "assignee", "submitted_by", "approved_by",
     "approved_at", "published_at", "published_verdict", "published_note", "speaker", "has_number", "has_quote",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "source_changed_at",
 )  # fmt: skip
+CLAIM_MOMENTS = ("approved_at", "published_at", "created_at", "updated_at", "source_changed_at")
 EVIDENCE_COLUMNS = (
     "claim_id", "id", "stance", "url", "document_id", "start", "end", "title", "excerpt", "added_by__username",
     "added_at",
@@ -49,7 +61,13 @@ EVENT_KEYS = (
     "id", "action", "actor", "status_before", "status_after", "verdict_before", "verdict_after", "comment",
     "details", "claim_version", "created_at",
 )  # fmt: skip
-DOCUMENT_FIELDS = ("id", "title", "publisher", "url", "published_on", "file_name", "content_hash", "loaded_at")
+DOCUMENT_FIELDS = (
+    "id", "title", "publisher", "author", "url", "published_on", "language", "file_name", "origin", "content_hash",
+    "version", "revision", "loaded_at", "updated_at",
+)  # fmt: skip
+VERSION_KEYS = ("number", "content_hash", "url", "html", "created_at", "text")
+DOCUMENT_EVENT_COLUMNS = ("document_id", "id", "action", "actor__username", "version", "details", "created_at")
+DOCUMENT_EVENT_KEYS = ("id", "action", "actor", "version", "details", "created_at")
 
 
 def moment(value) -> str | None:
@@ -104,7 +122,7 @@ def _claim_ids(ids: list[int]) -> Q:
 
 
 class DocumentCatalogue:
-    """Titles and addresses of the documents of recent batches, each read once while kept.
+    """Titles, addresses, publishers, authors and dates of the documents of recent batches, each read once while kept.
 
     Claims come by id, so mostly in the order of their documents: the latest few thousand
     documents serve nearly every batch. Keeping every document grew a million-claim export by 20 MB.
@@ -116,12 +134,21 @@ class DocumentCatalogue:
         self._known: dict[int, dict] = {}
 
     def get(self, ids) -> dict[int, dict]:
-        """Return the title and address of each of the documents ``ids``, by id."""
+        """Return the title, address, publisher, author and date (ISO, or None) of the documents ``ids``, by id."""
         found = {pk: self._known[pk] for pk in ids if pk in self._known}
         missing = set(ids) - found.keys()
         if missing:
-            for pk, title, url in SourceDocument.objects.filter(pk__in=missing).values_list("id", "title", "url"):
-                found[pk] = self._known[pk] = {"title": title, "url": url}
+            rows = SourceDocument.objects.filter(pk__in=missing).values_list(
+                "id", "title", "url", "publisher", "author", "published_on"
+            )
+            for pk, title, url, publisher, author, published_on in rows:
+                found[pk] = self._known[pk] = {
+                    "title": title,
+                    "url": url,
+                    "publisher": publisher,
+                    "author": author,
+                    "published_on": published_on.isoformat() if published_on else None,
+                }
             for pk in list(islice(self._known, max(0, len(self._known) - self.KEEP))):  # the oldest read
                 del self._known[pk]
         return found
@@ -132,7 +159,7 @@ def claim_batches(claims, *, history: bool = False) -> Iterator[list[dict]]:
     batch = BATCH  # read now, not when defined, so that it can be set (tests, benchmarks)
     catalogue = DocumentCatalogue()
     columns, formatted = _columns(Claim, CLAIM_COLUMNS)
-    moments = () if formatted else ("approved_at", "published_at", "created_at", "updated_at")
+    moments = () if formatted else CLAIM_MOMENTS
     last = 0
     while True:
         with _collector_paused():
@@ -168,20 +195,25 @@ def _records(rows, catalogue: DocumentCatalogue, moments, *, history: bool) -> l
     occurrences = defaultdict(list)
     occurrence_rows = list(
         ClaimOccurrence.objects.filter(ids)
-        .order_by("claim_id", "document_id", "position")
-        .values_list("claim_id", "document_id", "start", "end", "position")
+        .order_by("claim_id", "document_id", "position", "version")
+        .values_list("claim_id", "document_id", "start", "end", "position", "version", "removed_in")
     )
     documents = catalogue.get({row[1] for row in occurrence_rows})
-    for claim_id, document_id, start, end, position in occurrence_rows:
+    for claim_id, document_id, start, end, position, version, removed_in in occurrence_rows:
         document = documents[document_id]
         occurrences[claim_id].append(
             {
                 "document": document_id,
                 "document_title": document["title"],
                 "document_url": document["url"],
+                "document_publisher": document["publisher"],
+                "document_author": document["author"],
+                "document_published_on": document["published_on"],
                 "start": start,
                 "end": end,
                 "position": position,
+                "version": version,
+                "removed_in": removed_in,
             }
         )
     evidence = _grouped(Evidence, EVIDENCE_COLUMNS, EVIDENCE_KEYS, ids, "added_at")
@@ -209,8 +241,12 @@ def _grouped(model, columns, keys, ids: Q, *moments) -> dict[int, list[dict]]:
     return grouped
 
 
-def documents_of(claims) -> Iterator[dict]:
-    """Yield, by id, every document where one of ``claims`` occurs or that one cites, with its text."""
+def documents_of(claims, *, history: bool = False) -> Iterator[dict]:
+    """Yield, by id, every document where one of ``claims`` occurs or that one cites, with its text and versions.
+
+    Each version (oldest first) comes with its text, but for the current one, whose text is the
+    document's own. With ``history``, each document's events too.
+    """
     occurring = ClaimOccurrence.objects.filter(claim__in=claims).values("document_id")
     cited = Evidence.objects.filter(claim__in=claims, document__isnull=False).values("document_id")
     documents = SourceDocument.objects.filter(pk__in=occurring) | SourceDocument.objects.filter(pk__in=cited)
@@ -220,9 +256,47 @@ def documents_of(claims) -> Iterator[dict]:
         if not rows:
             return
         last = rows[-1]["id"]
+        ids = [row["id"] for row in rows]
+        versions = _versions(ids)
+        events = _document_events(ids) if history else None
         for row in rows:
             row["published_on"] = row["published_on"].isoformat() if row["published_on"] else None
             row["loaded_at"] = moment(row["loaded_at"])
+            row["updated_at"] = moment(row["updated_at"])
+            row["versions"] = versions.get(row["id"], [])
+            if events is not None:
+                row["history"] = events.get(row["id"], [])
             yield row
         if len(rows) < DOCUMENT_BATCH:
             return
+
+
+def _versions(document_ids: list[int]) -> dict[int, list[dict]]:
+    """Return the versions of the documents, oldest first; the current one's text is None (the document's own)."""
+    # Not the current version's text again: the document's row brought it already, and it may be long.
+    text = Case(When(number=F("document__version"), then=Value(None)), default=F("text"), output_field=TextField())
+    versions = defaultdict(list)
+    rows = (
+        DocumentVersion.objects.filter(document_id__in=document_ids)
+        .annotate(older_text=text)
+        .order_by("document_id", "number")
+        .values_list("document_id", "number", "content_hash", "url", "html", "created_at", "older_text")
+    )
+    for document_id, *values in rows:
+        version = dict(zip(VERSION_KEYS, values, strict=True))
+        version["created_at"] = moment(version["created_at"])
+        versions[document_id].append(version)
+    return versions
+
+
+def _document_events(document_ids: list[int]) -> dict[int, list[dict]]:
+    """Return the history of the documents, each document's events in order."""
+    events = defaultdict(list)
+    rows = (
+        DocumentEvent.objects.filter(document_id__in=document_ids)
+        .order_by("document_id", "id")
+        .values_list(*DOCUMENT_EVENT_COLUMNS)
+    )
+    for document_id, *values in rows:
+        events[document_id].append(_moments(dict(zip(DOCUMENT_EVENT_KEYS, values, strict=True)), "created_at"))
+    return events

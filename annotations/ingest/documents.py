@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from .extract import extract_sentences
 from .files import LoadError, read_metadata, read_text, title_from_file_name
 from .sentence import Sentence
+from .signals import Signals, claim_signals
 
 MSG_NO_SENTENCES = "has no sentences to check once boilerplate is dropped"
 MSG_NOT_SPLIT = "could not be split into sentences ({error})"
@@ -31,10 +32,22 @@ class DocumentInput:
     publisher: str = ""
     url: str = ""
     published_on: date | None = None
+    author: str = ""
+    language: str = ""
+    origin: str = "file"  # models.Origin: how it came in
+    html: str = ""  # the page as fetched, kept for provenance
+    fetched_from: str = ""  # the address it was fetched from, when it was
+    # Each sentence's check-worthiness signals by text hash, when worked out ahead (by a reader process).
+    signals: dict[str, Signals] = field(default_factory=dict)
 
     @property
     def content_hash(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def with_signals(self) -> DocumentInput:
+        """Work out each sentence's signals now (they are otherwise worked out as its claim is stored)."""
+        self.signals = {s.text_hash: claim_signals(s.text) for s in self.sentences}
+        return self
 
 
 @dataclass
@@ -48,7 +61,7 @@ def document_from_path(path: Path) -> ParsedDocument:
     path = Path(path)
     text = read_text(path)
     metadata = read_metadata(path)
-    extraction = extract_sentences(text)
+    extraction = extract_sentences(text, title=metadata.title)
     if not extraction.sentences:
         raise LoadError(path, MSG_NO_SENTENCES)
     document = DocumentInput(
@@ -59,6 +72,8 @@ def document_from_path(path: Path) -> ParsedDocument:
         publisher=metadata.publisher,
         url=metadata.url,
         published_on=metadata.published_on,
+        author=metadata.author,
+        language=metadata.language,
     )
     return ParsedDocument(document=document, dropped=extraction.dropped)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import charset_normalizer
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
@@ -26,7 +28,7 @@ class LoadError(Exception):
 
 
 def read_text(path: Path) -> str:
-    """Return the file's text, refusing empty, binary and non-UTF-8 files."""
+    """Return the file's text (``decode_text``), refusing unreadable, empty and binary files."""
     try:
         data = Path(path).read_bytes()
     except OSError as error:
@@ -35,30 +37,137 @@ def read_text(path: Path) -> str:
 
 
 def decode_text(path, data: bytes) -> str:
-    """Decode UTF-8 ``data`` without changing it, except for dropping a byte order mark.
+    """Return the text of ``data`` as ``decode_bytes`` reads it."""
+    return decode_bytes(path, data).text
 
-    The text is stored as it is, so that sentence offsets index exactly what the reader sees.
+
+# --- Decoding -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text read from bytes, and how: ``detected`` is True when the encoding was guessed."""
+
+    text: str
+    encoding: str  # the Python codec that decoded it: "utf-8", "utf-16", "cp1252", "cp932", ...
+    detected: bool
+
+
+_PDF_MAGIC = b"%PDF-"
+# Byte order marks that name their encoding: (mark, encoding, the codec for the bytes after it).
+# UTF-32 first: its little-endian mark starts like UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32", "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8", "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
+)
+# The legacy encodings a browser knows (the WHATWG Encoding Standard), as Python codecs, most used on
+# the web first: detection chooses among these only, and among equally good guesses takes the first.
+# Without the list, charset-normalizer also offers EBCDIC and DOS code pages that no news text is in,
+# and breaks ties alphabetically (Spanish "España" came back as Windows-1250 "Espańa").
+LEGACY_ENCODINGS = (
+    "cp1252", "cp1251", "cp1250", "gb18030", "cp932", "cp949", "big5hkscs", "euc_jp", "cp1256",
+    "cp1253", "cp1254", "cp1255", "cp1257", "cp1258", "cp874", "iso8859_2", "iso8859_15", "koi8_r",
+    "koi8_u", "iso8859_5", "iso8859_7", "iso8859_8", "iso8859_6", "iso8859_4", "iso8859_13",
+    "iso8859_3", "iso8859_10", "iso8859_14", "iso8859_16", "mac_roman", "mac_cyrillic", "cp866",
+)  # fmt: skip
+# The share of "mess" (charset-normalizer's measure of implausible characters) above which a guess is
+# dropped. Its default, 20%, accepts UTF-8 with a Latin-1 fragment read as Mac Roman ("D√≠az").
+_MAX_MESS = 0.1
+# Control characters other than tab, line ends and form feed: in a guessed decoding, a wrong guess.
+_STRAY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def decode_bytes(name, data: bytes, *, declared: str | None = None) -> Decoded:
+    """Decode an uploaded text file's bytes; refuse empty and binary data with a ``LoadError``.
+
+    UTF-8 is taken as it is; a byte order mark (UTF-8, UTF-16 or UTF-32) names the encoding and is
+    dropped. The charset a web server ``declared`` comes next (a mark overrules it, as in browsers;
+    one that does not decode the bytes is ignored). Anything else is decoded by detection
+    (charset-normalizer) among ``LEGACY_ENCODINGS``, and the result says so (``detected``), for a
+    reader to check. Line ends are then normalised:
+    ``\\r\\n`` and a lone ``\\r`` (old Mac files) become ``\\n``, so that the stored text, which sentence
+    offsets index, is the same whichever system wrote the file. Other separators (U+2028, NEL, form
+    feed) are kept.
     """
-    if b"\0" in data:
-        raise LoadError(path, "looks binary (NUL bytes)")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise LoadError(
-            path,
-            f"is not UTF-8 text (invalid byte 0x{data[error.start]:02x} at offset {error.start})",
-        ) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    if not data:
+        raise LoadError(name, "is empty")
+    if data[:1024].lstrip().startswith(_PDF_MAGIC):
+        raise LoadError(name, "looks like a PDF, not text")
+    text, encoding, detected = _decode(name, bytes(data), declared)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise LoadError(path, "is empty")
-    return text
+        raise LoadError(name, "is empty")
+    return Decoded(text=text, encoding=encoding, detected=detected)
+
+
+def _decode(name, data: bytes, declared: str | None = None) -> tuple[str, str, bool]:
+    for bom, encoding, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(codec)
+            except UnicodeDecodeError as error:
+                reason = f"is not {encoding.upper()} though it starts with its byte order mark"
+                raise LoadError(name, f"{reason} ({error.reason} at offset {len(bom) + error.start})") from None
+            if "\0" in text:
+                raise LoadError(name, "looks binary (NUL characters)")
+            return text, encoding, False
+    if b"\0" in data:
+        raise LoadError(name, "looks binary (NUL bytes)")
+    if declared:
+        try:
+            return data.decode(declared), declared, False
+        except (LookupError, UnicodeDecodeError):
+            pass  # an unknown charset, or a wrong one: the bytes tell
+    try:
+        return data.decode("utf-8"), "utf-8", False
+    except UnicodeDecodeError:
+        pass
+    guess = _detect(data)
+    if guess is None:
+        raise LoadError(name, "looks binary (not UTF-8, and no text encoding fits it)")
+    return guess[0], guess[1], True
+
+
+def _detect(data: bytes) -> tuple[str, str] | None:
+    """Return ``(text, codec)`` for the likeliest legacy encoding of ``data``, or None if none fits."""
+    matches = list(charset_normalizer.from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS), threshold=_MAX_MESS))
+    if not matches:
+        return None
+    best = matches[0]
+    # charset-normalizer's own test for a tie (mess within half a point, coherence within two), and its
+    # habit of skipping a code page that decodes like one already tried: among the texts that tie, the
+    # encoding most used on the web that gives one of them wins.
+    tied = {
+        m.encoding for m in matches if abs(m.chaos - best.chaos) < 0.005 and abs(m.coherence - best.coherence) <= 0.02
+    }
+    texts = {text for text in (_decoded_as(data, encoding) for encoding in tied) if text is not None}
+    for encoding in LEGACY_ENCODINGS:
+        text = _decoded_as(data, encoding)
+        if text is not None and text in texts:
+            return text, codecs.lookup(encoding).name
+    for match in matches:
+        text = _decoded_as(data, match.encoding)
+        if text is not None:
+            return text, codecs.lookup(match.encoding).name
+    return None
+
+
+def _decoded_as(data: bytes, encoding: str) -> str | None:
+    """Return ``data`` decoded as ``encoding`` if it decodes to plausible text, else None."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return None if _STRAY_CONTROL.search(text) else text
 
 
 # --- Metadata -----------------------------------------------------------------------------------
 
 # Field in NAME.json -> the longest value the database column holds.
-METADATA_FIELDS = {"title": 500, "publisher": 200, "url": 2000, "published": 10}
+METADATA_FIELDS = {"title": 500, "publisher": 200, "author": 300, "url": 2000, "published": 10, "language": 35}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -68,6 +177,8 @@ class Metadata:
     publisher: str = ""
     url: str = ""
     published_on: date | None = None
+    author: str = ""
+    language: str = ""
 
 
 def metadata_path(path: Path) -> Path:
@@ -120,6 +231,8 @@ def parse_metadata(sidecar, raw: str) -> Metadata:
         publisher=values.get("publisher", ""),
         url=values.get("url", ""),
         published_on=published_on,
+        author=values.get("author", ""),
+        language=values.get("language", ""),
     )
 
 

@@ -14,7 +14,22 @@ repair layer fixes the mistakes it is known to make on news text:
    piece ending in a title ("Gen.") or in a name's initial ("John F.", "E. B.") is joined to the
    next, unless the next begins like a new sentence ("The ...", "He ...").
 3. It splits a quoted passage of several sentences. Pieces are joined while a double quote that
-   closes later in the paragraph (within ``MAX_QUOTED_PIECES`` pieces) is open.
+   closes later in the paragraph (within ``MAX_QUOTED_PIECES`` pieces) is open. A piece that
+   starts with a lowercase letter after a quotation closed by a terminator is joined to it
+   (`"This is great." she said.`).
+4. It reads an inline list ("1. The first item 2. The second item", "a. ... b. ...", "• 9. ...",
+   "1) ...") as "1." and "The first item 2." A paragraph that starts with a list marker is cut
+   before each later marker that numbers or letters on from the one before it (and is followed
+   by a capital), and a marker is never a sentence of its own: it is joined to its item.
+5. It reads a spaced ellipsis (". . .") as the end of a sentence. Three spaced dots after a space
+   continue the sentence ("the thing is . . . I didn't mean it"); a full stop followed by them
+   ("compounds. . . . The practice") ends the sentence at the full stop, the ellipsis opening the
+   next. Four spaced dots (". . . .") are an ellipsis and a full stop: a break, as Bling Fire has it.
+
+The lowercase join of rule 3, and rules 4 and 5, come from the English "golden rules" that pySBD
+is tested on (``annotations/tests/ingest/test_golden_rules.py``: 47 of the 48 pass). The one
+left: "He left the bank at 6 P.M. Mr. Smith then went to the store." stays one sentence, because
+"at 5 p.m. Gen. Caine ordered the strike" reads the same and is one.
 
 The word lists are data: extend them when a new source shows a new mistake, and add the case to
 ``annotations/tests/ingest/test_sentences.py``, which checks the cases against pysbd as well.
@@ -28,6 +43,8 @@ from collections.abc import Iterator
 from ctypes import byref, c_char_p, c_int, c_int32, create_string_buffer
 
 import blingfire
+
+from .normalise import BULLETS
 
 # Abbreviations written before a name ("Gen. Dan Caine"): a piece ending in one is not a sentence.
 TITLE_ABBREVIATIONS = (
@@ -81,6 +98,21 @@ _LEADING_PUNCTUATION = "\"'“‘«(["
 _TRAILING_PUNCTUATION = ".,;:!?\"'”’»)]"
 # The most pieces one quotation is joined across (a quoted passage of several sentences).
 MAX_QUOTED_PIECES = 30
+# A piece that closes a quotation after a terminator: `"This is great."`.
+_CLOSED_QUOTATION = frozenset(stop + quote for stop in ".!?" for quote in "\"'”’»")
+
+# A paragraph that starts with a list marker: a bullet perhaps ("• 9. The first item", "⁃9. The
+# first item"), a number of one or two digits or a lowercase letter, ".)", ")" or ".", then the
+# item, which starts with a capital letter.
+_LIST_START = re.compile(
+    rf"\s*(?P<marker>(?:[{re.escape(BULLETS)}]\s*)?(?P<label>\d{{1,2}}|[a-z])(?P<closing>\.\)|\)|\.))"
+    r"(?=\s+[\"'“‘(]?[A-Z])"
+)
+_ITEM_START = re.compile(r"\s+[\"'“‘(]?[A-Z]")
+# A spaced ellipsis ending a piece: after a space it continues the sentence; after a full stop
+# that ends a word, the full stop ends the sentence and the ellipsis opens the next.
+_SPACED_ELLIPSIS_AFTER_SPACE = re.compile(r"(?<![.\s])\s\.\s\.\s\.$")
+_SPACED_ELLIPSIS_AFTER_STOP = re.compile(r"(?<=\w)\.(\s\.\s\.\s\.)$")
 
 
 def paragraphs(text: str) -> Iterator[tuple[int, int]]:
@@ -109,6 +141,11 @@ def split_paragraph(text: str, start: int = 0, end: int | None = None) -> list[t
     pieces = _split_missed_breaks(paragraph, pieces)
     pieces = _join_titles(paragraph, pieces)
     pieces = _join_open_quotes(paragraph, pieces)
+    list_start = _LIST_START.match(paragraph)
+    if list_start:
+        pieces = _split_list_items(paragraph, pieces, _list_markers(paragraph, list_start))
+    if ". ." in paragraph:
+        pieces = _repair_spaced_ellipses(paragraph, pieces)
     return [(start + s, start + e) for s, e in pieces]
 
 
@@ -201,7 +238,9 @@ def _join_titles(paragraph: str, pieces: list[tuple[int, int]]) -> list[tuple[in
     result = [pieces[0]]
     for s, e in pieces[1:]:
         previous_start, previous_end = result[-1]
-        if _ends_before_name(paragraph, previous_start, previous_end) and not _opens_sentence(paragraph, s, e):
+        if (_ends_before_name(paragraph, previous_start, previous_end) and not _opens_sentence(paragraph, s, e)) or (
+            paragraph[s].islower() and paragraph[previous_end - 2 : previous_end] in _CLOSED_QUOTATION
+        ):
             result[-1] = (previous_start, e)
         else:
             result.append((s, e))
@@ -264,3 +303,83 @@ def _quote_depth(depth: int, opened: int, odd_straight: bool) -> int:
     if odd_straight:
         depth += -1 if depth > 0 else 1
     return max(depth, 0)
+
+
+def _split_list_items(
+    paragraph: str, pieces: list[tuple[int, int]], markers: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Cut ``pieces`` before each of the list's ``markers`` but the first; join a marker alone to its item."""
+    cuts = [s for s, _ in markers[1:]]
+    cut = [] if cuts else pieces
+    for s, e in pieces if cuts else ():
+        for point in cuts[bisect_right(cuts, s) : bisect_left(cuts, e)]:
+            before = point
+            while before > s and paragraph[before - 1].isspace():
+                before -= 1
+            if s < before:
+                cut.append((s, before))
+            s = point
+        cut.append((s, e))
+    marker_ends = dict(markers)
+    result: list[tuple[int, int]] = []
+    for s, e in cut:
+        if result and result[-1][1] <= marker_ends.get(result[-1][0], -1) and s not in marker_ends:
+            result[-1] = (result[-1][0], e)  # a marker alone ("1.", "• 9.") is joined to its item
+        else:
+            result.append((s, e))
+    return result
+
+
+def _list_markers(paragraph: str, first: re.Match) -> list[tuple[int, int]]:
+    """Return the ``(start, end)`` of each marker of the list that ``first`` opens.
+
+    Each later marker numbers or letters on from the one before ("1." then "2.", "a." then "b."),
+    with the same closing punctuation, and is followed by its item.
+    """
+    markers = [(first.start("marker"), first.end("marker"))]
+    label, closing = first.group("label"), first.group("closing")
+    position = first.end()
+    while True:
+        label = str(int(label) + 1) if label.isdigit() else chr(ord(label) + 1)
+        needle = label + closing
+        at = paragraph.find(needle, position)
+        start = None
+        while at != -1 and start is None:
+            start = _marker_start(paragraph, at) if _ITEM_START.match(paragraph, at + len(needle)) else None
+            if start is None:
+                at = paragraph.find(needle, at + 1)
+        if start is None:
+            return markers
+        position = at + len(needle)
+        markers.append((start, position))
+
+
+def _marker_start(paragraph: str, label: int) -> int | None:
+    """Return where the marker whose label is at ``label`` starts (its bullet, if any); None inside a word."""
+    start = label
+    while start and paragraph[start - 1].isspace():
+        start -= 1
+    if start and paragraph[start - 1] in BULLETS and (start == 1 or paragraph[start - 2].isspace()):
+        return start - 1  # "• 10.", "⁃10."
+    if start == label and start and not paragraph[start - 1].isspace():
+        return None  # "12." holds no "2." marker
+    return label
+
+
+def _repair_spaced_ellipses(paragraph: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    result: list[tuple[int, int]] = []
+    for s, e in pieces:
+        if result:
+            previous_start, previous_end = result[-1]
+            tail = max(previous_start, previous_end - 10)  # the patterns only look at a piece's end
+            if _SPACED_ELLIPSIS_AFTER_SPACE.search(paragraph, tail, previous_end):  # "the thing is . . . I didn't"
+                result[-1] = (previous_start, e)
+                continue
+            stop = _SPACED_ELLIPSIS_AFTER_STOP.search(paragraph, tail, previous_end)
+            if stop:  # "compounds. . . . The practice": the ellipsis opens the next sentence
+                result[-1] = (previous_start, stop.start() + 1)
+                s = stop.start(1)
+                while paragraph[s].isspace():
+                    s += 1
+        result.append((s, e))
+    return result

@@ -5,12 +5,27 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from annotations import workflow
 from annotations.ingest.documents import DocumentInput
 from annotations.ingest.sentence import Sentence
-from annotations.models import Claim, ClaimStatus, Evidence, ReviewEvent
+from annotations.models import (
+    Claim,
+    ClaimOccurrence,
+    ClaimStatus,
+    Correction,
+    DocumentEvent,
+    DocumentVersion,
+    Evidence,
+    FeedItem,
+    ImportItem,
+    ReviewEvent,
+    SourceDocument,
+    Suggestion,
+    TermCount,
+    TermPosting,
+)
 
 # The seeds' sentences as the loader makes them: rewritten by golden/regenerate.py, checked by the ingest tests.
 GOLDEN = Path(__file__).with_name("golden") / "seed_claims.json"
@@ -32,6 +47,51 @@ def triggers_off():
             yield
         finally:
             cursor.execute("SET session_replication_role = DEFAULT")
+
+
+# Every table of loaded articles and their claims, referrers first.
+LOADED_DATA = (
+    Suggestion, TermPosting, TermCount, Correction, ReviewEvent, Evidence, ClaimOccurrence, ImportItem, FeedItem,
+    DocumentEvent, DocumentVersion, Claim, SourceDocument,
+)  # fmt: skip
+
+
+def wipe_loaded_data(models=LOADED_DATA):
+    """Delete every loaded article and claim behind the application's back, history included (tests only)."""
+    with triggers_off():  # the histories refuse deletes
+        for model in models:
+            model.objects.all()._raw_delete(model.objects.db)
+
+
+def run_queued_jobs(*, worker_id: str = "test-worker") -> int:
+    """Run every queued job here, as a worker (``manage.py db_worker``) would; return how many ran.
+
+    A job that fails makes the test fail with its traceback.
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False, max_tasks=None,
+        worker_id=worker_id, excluded_queue_names=[],
+    )  # fmt: skip
+    ran = 0
+    while True:
+        with transaction.atomic():
+            result = DBTaskResult.objects.ready().get_locked()
+            if result is None:
+                return ran
+            result.claim(worker_id)
+        worker.run_task(result)
+        ran += 1
+        result.refresh_from_db()
+        assert result.status != "FAILED", f"job {result.task_path} failed:\n{result.traceback}"
+
+
+@pytest.fixture
+def run_jobs(db):
+    """Return a function running every queued job, in this process; it returns how many ran."""
+    return run_queued_jobs
 
 
 @pytest.fixture(scope="session")

@@ -61,7 +61,7 @@ def make_event(claim, **fields):
 @pytest.mark.parametrize(
     "model, names",
     [
-        (SourceDocument, {"document_content_hash_unique"}),
+        (SourceDocument, {"document_content_hash_unique", "document_origin_valid", "document_version_positive"}),
         (
             Claim,
             {
@@ -74,7 +74,10 @@ def make_event(claim, **fields):
                 "claim_approval_complete",
             },
         ),
-        (ClaimOccurrence, {"occurrence_document_position_unique", "occurrence_span_valid"}),
+        (
+            ClaimOccurrence,
+            {"occurrence_document_position_unique", "occurrence_span_valid", "occurrence_removed_after_its_version"},
+        ),
         (
             Evidence,
             {
@@ -189,7 +192,10 @@ def test_two_occurrences_at_the_same_position_of_a_document_are_refused():
     ClaimOccurrence.objects.create(claim=claim, document=document, start=0, end=4, position=0)
     with violates(
         "occurrence_document_position_unique",
-        sqlite_says="annotations_claimoccurrence.document_id, annotations_claimoccurrence.position",
+        sqlite_says=(
+            "annotations_claimoccurrence.document_id, annotations_claimoccurrence.version, "
+            "annotations_claimoccurrence.position"
+        ),
     ):
         ClaimOccurrence.objects.create(claim=claim, document=document, start=5, end=9, position=0)
     assert ClaimOccurrence.objects.count() == 1

@@ -6,8 +6,10 @@ with a clear message or change the claim, bump its version and write exactly one
 ReviewEvent. A refused action raises a ``WorkflowError`` subclass (``errors``) and writes nothing.
 
 The families: ``claims`` (assign, verdict, submit, approve, return, reopen, comment), ``evidence``
-(add, attach a suggestion, remove), ``loading`` (documents and their claims in), ``backup`` and
-``restore`` (a JSON backup checked, then written into an empty database). The front doors reach
+(add, attach a suggestion, remove), ``loading`` (documents and their claims in), ``versions`` (a
+changed article's next version), ``intake`` (imports of pasted, uploaded and fetched articles, run
+as background jobs), ``backup`` and ``restore`` (a JSON backup checked, then written into an empty
+database). The front doors reach
 the actions through one table, ``annotations.actions``.
 """
 
@@ -29,6 +31,7 @@ from .claims import (
     claim_set_verdict,
     claim_submit,
 )
+from .documents import document_edit
 from .errors import (
     MSG_BAD_VERSION,
     MSG_CLAIM_NOT_FOUND,
@@ -59,6 +62,18 @@ from .evidence import (
     evidence_remove,
     suggestion_attach,
 )
+from .feeds import feed_add, feed_check, feed_check_now, feed_set_active, feeds_queue_due
+from .intake import (
+    ItemInput,
+    checked_address,
+    import_addresses,
+    import_create,
+    import_paste,
+    import_retry,
+    import_run,
+    import_upload,
+    retry_refusal,
+)
 from .loading import LoadResult, LoadSummary, document_load, documents_load, load_paths
 from .restore import MSG_RESTORE_NOT_EMPTY, RestoreResult, claims_restore, restore_refusal
 from .rules import (
@@ -79,19 +94,94 @@ from .rules import (
     allowed_actions,
     refusals,
 )
+from .versions import VersionResult, document_new_version
 
 __all__ = [
-    "MAX_COMMENT", "MAX_NOTE", "MSG_ALREADY_ASSIGNED", "MSG_ASSIGNEE_NOT_EDITOR", "MSG_BAD_OFFSET", "MSG_BAD_STANCE",
-    "MSG_BAD_TRANSITION", "MSG_BAD_URL", "MSG_BAD_VERDICT", "MSG_BAD_VERSION", "MSG_CLAIM_NOT_FOUND",
-    "MSG_COMMENT_REQUIRED", "MSG_CORRECTION_REQUIRED", "MSG_DOCUMENT_NOT_FOUND", "MSG_EVIDENCE_NEEDS_SOURCE",
-    "MSG_EVIDENCE_NOT_FOUND", "MSG_FOUR_EYES", "MSG_FOUR_EYES_AUTHOR", "MSG_FROZEN", "MSG_NEEDS_EVIDENCE",
-    "MSG_NEEDS_NOTE", "MSG_NEEDS_VERDICT", "MSG_NOTHING_TO_CORRECT", "MSG_NOT_ASSIGNEE", "MSG_NOT_EDITOR",
-    "MSG_NOT_REVIEWER", "MSG_NO_ROLE", "MSG_PASSAGE_INCOMPLETE", "MSG_PASSAGE_OWN_DOCUMENT", "MSG_PASSAGE_RANGE",
-    "MSG_REASON_REQUIRED", "MSG_RESTORE_NOT_EMPTY", "MSG_STALE", "MSG_SUGGESTION_ATTACHED",
-    "MSG_SUGGESTION_NOT_FOUND", "MSG_TEXT_REQUIRED", "MSG_TOO_LONG", "MSG_USER_NOT_FOUND", "TRANSITIONS",
-    "AlreadyDone", "Backup", "Conflict", "Forbidden", "InvalidInput", "InvalidTransition", "LoadResult",
-    "LoadSummary", "NotFound", "RestoreError", "RestoreResult", "WorkflowError", "allowed_actions", "claim_approve",
-    "claim_assign", "claim_comment", "claim_reopen", "claim_return", "claim_set_verdict", "claim_submit",
-    "claims_restore", "document_load", "documents_load", "evidence_add", "evidence_remove", "load_paths",
-    "parse_backup", "read_backup", "refusals", "restore_refusal", "suggestion_attach",
-]  # fmt: skip
+    "MAX_COMMENT",
+    "MAX_NOTE",
+    "MSG_ALREADY_ASSIGNED",
+    "MSG_ASSIGNEE_NOT_EDITOR",
+    "MSG_BAD_OFFSET",
+    "MSG_BAD_STANCE",
+    "MSG_BAD_TRANSITION",
+    "MSG_BAD_URL",
+    "MSG_BAD_VERDICT",
+    "MSG_BAD_VERSION",
+    "MSG_CLAIM_NOT_FOUND",
+    "MSG_COMMENT_REQUIRED",
+    "MSG_CORRECTION_REQUIRED",
+    "MSG_DOCUMENT_NOT_FOUND",
+    "MSG_EVIDENCE_NEEDS_SOURCE",
+    "MSG_EVIDENCE_NOT_FOUND",
+    "MSG_FOUR_EYES",
+    "MSG_FOUR_EYES_AUTHOR",
+    "MSG_FROZEN",
+    "MSG_NEEDS_EVIDENCE",
+    "MSG_NEEDS_NOTE",
+    "MSG_NEEDS_VERDICT",
+    "MSG_NOTHING_TO_CORRECT",
+    "MSG_NOT_ASSIGNEE",
+    "MSG_NOT_EDITOR",
+    "MSG_NOT_REVIEWER",
+    "MSG_NO_ROLE",
+    "MSG_PASSAGE_INCOMPLETE",
+    "MSG_PASSAGE_OWN_DOCUMENT",
+    "MSG_PASSAGE_RANGE",
+    "MSG_REASON_REQUIRED",
+    "MSG_RESTORE_NOT_EMPTY",
+    "MSG_STALE",
+    "MSG_SUGGESTION_ATTACHED",
+    "MSG_SUGGESTION_NOT_FOUND",
+    "MSG_TEXT_REQUIRED",
+    "MSG_TOO_LONG",
+    "MSG_USER_NOT_FOUND",
+    "TRANSITIONS",
+    "AlreadyDone",
+    "Backup",
+    "Conflict",
+    "Forbidden",
+    "InvalidInput",
+    "InvalidTransition",
+    "ItemInput",
+    "LoadResult",
+    "LoadSummary",
+    "NotFound",
+    "RestoreError",
+    "RestoreResult",
+    "VersionResult",
+    "WorkflowError",
+    "allowed_actions",
+    "checked_address",
+    "claim_approve",
+    "claim_assign",
+    "claim_comment",
+    "claim_reopen",
+    "claim_return",
+    "claim_set_verdict",
+    "claim_submit",
+    "claims_restore",
+    "document_edit",
+    "document_load",
+    "document_new_version",
+    "documents_load",
+    "evidence_add",
+    "evidence_remove",
+    "feed_add",
+    "feed_check",
+    "feed_check_now",
+    "feed_set_active",
+    "feeds_queue_due",
+    "import_addresses",
+    "import_create",
+    "import_paste",
+    "import_retry",
+    "import_run",
+    "import_upload",
+    "load_paths",
+    "parse_backup",
+    "read_backup",
+    "refusals",
+    "restore_refusal",
+    "retry_refusal",
+    "suggestion_attach",
+]

@@ -4,6 +4,10 @@ A backup is restored whole or not at all, so the file is checked from end to end
 written, and the first bad record is named in the refusal ("claims[12] (id 345): evidence[0].stance:
 'maybe' is not a stance"). The whole file is read into memory. The records come out as model field
 values: dates parsed, documents, claims and events by id, users by username.
+
+Format versions 1 and 2 are read. A version 1 backup predates documents' versions: each document
+comes out as its version 1 (its text) with a "loaded" event at its load time, as migration 0011
+gave the documents stored then, and the fields added since at their defaults.
 """
 
 from __future__ import annotations
@@ -25,7 +29,10 @@ from ..models import (
     Action,
     Claim,
     ClaimStatus,
+    DocumentAction,
+    DocumentVersion,
     Evidence,
+    Origin,
     SourceDocument,
     Stance,
     Verdict,
@@ -33,6 +40,7 @@ from ..models import (
 
 MAX_ID = 2**63 - 1  # bigint
 MAX_NUMBER = 2**31 - 1  # PositiveIntegerField on PostgreSQL
+READABLE_VERSIONS = (1, FORMAT_VERSION)
 
 
 class RestoreError(ValueError):
@@ -46,7 +54,10 @@ class Backup:
     exported_at: datetime.datetime
     filters_described: str
     filtered: bool
+    version: int = FORMAT_VERSION  # of the file's format
     documents: list[dict] = field(default_factory=list)
+    versions: list[dict] = field(default_factory=list)
+    document_events: list[dict] = field(default_factory=list)
     claims: list[dict] = field(default_factory=list)
     occurrences: list[dict] = field(default_factory=list)
     evidence: list[dict] = field(default_factory=list)
@@ -62,6 +73,7 @@ class Backup:
             (self.evidence, ("added_by",)),
             (self.events, ("actor",)),
             (self.corrections, ("approved_by",)),
+            (self.document_events, ("actor",)),
         ):
             names.update(row[key] for row in rows for key in keys if row[key] is not None)
         return names
@@ -105,8 +117,9 @@ def parse_backup(content) -> Backup:
     _require(
         header,
         "version",
-        version == FORMAT_VERSION,
-        f"{_describe(version)} is not supported (this tool reads version {FORMAT_VERSION})",
+        isinstance(version, int) and not isinstance(version, bool) and version in READABLE_VERSIONS,
+        f"{_describe(version)} is not supported (this tool reads versions "
+        f"{', '.join(map(str, READABLE_VERSIONS[:-1]))} and {READABLE_VERSIONS[-1]})",
     )
     _require(
         header,
@@ -120,40 +133,151 @@ def parse_backup(content) -> Backup:
         exported_at=header.moment("exported_at"),
         filters_described=header.text("filters_described"),
         filtered=any(filters.values()),
+        version=version,
     )
     texts = _read_documents(header.records("documents", label=True), backup)
     _read_claims(header.records("claims", label=True), texts, backup)
     return backup
 
 
-def _read_documents(records: list[_Record], backup: Backup) -> dict[int, str]:
-    texts: dict[int, str] = {}
+@dataclass
+class _Texts:
+    """A document's texts, by version number, to check the spans that index them."""
+
+    document: int
+    current: int
+    by_version: dict[int, str]
+
+    def place(self, version: int) -> str:
+        """Return how a refusal names one version's text: the document alone when it has one version."""
+        return f"document {self.document}" if self.current == 1 else f"version {version} of document {self.document}"
+
+
+def _read_documents(records: list[_Record], backup: Backup) -> dict[int, _Texts]:
+    texts: dict[int, _Texts] = {}
     seen_ids: dict = {}
     seen_hashes: dict = {}
+    seen_events: dict = {}
     for record in records:
         pk = record.identity(seen_ids)
         text = record.text("text")
         content_hash = record.text("content_hash", model=SourceDocument)
         _require(record, "content_hash", content_hash == _sha256(text), "is not the SHA-256 of the document's text")
         _require_unique(record, "content_hash", content_hash, seen_hashes, "the same text")
-        backup.documents.append(
-            {
-                "id": pk,
-                "title": record.text("title", model=SourceDocument),
-                "publisher": record.text("publisher", model=SourceDocument),
-                "url": record.text("url", model=SourceDocument),
-                "published_on": record.day("published_on", null=True),
-                "file_name": record.text("file_name", model=SourceDocument),
-                "text": text,
-                "content_hash": content_hash,
-                "loaded_at": record.moment("loaded_at"),
-            }
-        )
-        texts[pk] = text
+        document = {
+            "id": pk,
+            "title": record.text("title", model=SourceDocument),
+            "publisher": record.text("publisher", model=SourceDocument),
+            "url": record.text("url", model=SourceDocument),
+            "published_on": record.day("published_on", null=True),
+            "file_name": record.text("file_name", model=SourceDocument),
+            "text": text,
+            "content_hash": content_hash,
+            "loaded_at": record.moment("loaded_at"),
+        }
+        if backup.version == 1:
+            texts[pk] = _first_version(document, backup)
+        else:
+            document.update(
+                author=record.text("author", model=SourceDocument),
+                language=record.text("language", model=SourceDocument),
+                origin=record.choice("origin", Origin, "document origin"),
+                version=record.number("version", minimum=1),
+                revision=record.number("revision", minimum=1),
+                updated_at=record.moment("updated_at"),
+            )
+            texts[pk] = _read_versions(record, document, backup)
+            backup.document_events += [
+                _document_event(event, document, seen_events) for event in record.records("history")
+            ]
+        backup.documents.append(document)
     return texts
 
 
-def _read_claims(records: list[_Record], texts: dict[int, str], backup: Backup) -> None:
+def _first_version(document: dict, backup: Backup) -> _Texts:
+    """Give a document of a version 1 backup what migration 0011 gave the documents stored before it."""
+    document.update(author="", language="", origin=Origin.FILE, version=1, revision=1, updated_at=document["loaded_at"])
+    backup.versions.append(
+        {
+            "document": document["id"],
+            "number": 1,
+            "text": document["text"],
+            "content_hash": document["content_hash"],
+            "html": "",
+            "url": document["url"],
+            "created_at": document["loaded_at"],
+        }
+    )
+    backup.document_events.append(
+        {
+            "document": document["id"],
+            "actor": None,
+            "action": DocumentAction.LOADED,
+            "version": 1,
+            "details": {},
+            "created_at": document["loaded_at"],
+        }
+    )
+    return _Texts(document["id"], 1, {1: document["text"]})
+
+
+def _read_versions(record: _Record, document: dict, backup: Backup) -> _Texts:
+    current = document["version"]
+    texts = _Texts(document["id"], current, {})
+    seen_numbers: dict = {}
+    for version in record.records("versions"):
+        number = version.number("number", minimum=1)
+        _require(version, "number", number <= current, f"{number} is after the document's current version {current}")
+        _require_unique(version, "number", number, seen_numbers, f"version {number}")
+        if number == current:
+            _require(
+                version,
+                "text",
+                version.get("text") is None,
+                "expected null: the current version's text is the document's own",
+            )
+            text = document["text"]
+        else:
+            text = version.text("text")
+        content_hash = version.text("content_hash", model=DocumentVersion)
+        _require(version, "content_hash", content_hash == _sha256(text), "is not the SHA-256 of the version's text")
+        backup.versions.append(
+            {
+                "document": document["id"],
+                "number": number,
+                "text": text,
+                "content_hash": content_hash,
+                "html": version.text("html"),
+                "url": version.text("url", model=DocumentVersion),
+                "created_at": version.moment("created_at"),
+            }
+        )
+        texts.by_version[number] = text
+    _require(record, "versions", current in texts.by_version, f"version {current}, the current one, is missing")
+    return texts
+
+
+def _document_event(record: _Record, document: dict, seen: dict) -> dict:
+    event = {
+        "id": record.identity(seen, key="id"),
+        "document": document["id"],
+        "actor": record.username("actor", null=True),
+        "action": record.choice("action", DocumentAction, "document action"),
+        "version": record.number("version", minimum=1),
+        "details": record.mapping("details"),
+        "created_at": record.moment("created_at"),
+    }
+    current = document["version"]
+    _require(
+        record,
+        "version",
+        event["version"] <= current,
+        f"{event['version']} is after the document's current version {current}",
+    )
+    return event
+
+
+def _read_claims(records: list[_Record], texts: dict[int, _Texts], backup: Backup) -> None:
     seen_ids: dict = {}
     seen_hashes: dict = {}
     seen_evidence: dict = {}
@@ -190,6 +314,7 @@ def _read_claims(records: list[_Record], texts: dict[int, str], backup: Backup) 
             "published_note": record.text("published_note"),
             "created_at": record.moment("created_at"),
             "updated_at": record.moment("updated_at"),
+            "source_changed_at": record.moment("source_changed_at", null=True) if backup.version > 1 else None,
         }
         if "speaker" in record.content:  # older backups lack the signals: the restore computes them
             claim["speaker"] = record.text("speaker", model=Claim)
@@ -203,7 +328,7 @@ def _read_claims(records: list[_Record], texts: dict[int, str], backup: Backup) 
         )
         backup.claims.append(claim)
         for occurrence in record.records("occurrences"):
-            backup.occurrences.append(_occurrence(occurrence, claim, texts, positions))
+            backup.occurrences.append(_occurrence(occurrence, claim, texts, positions, backup.version))
         for evidence in record.records("evidence"):
             backup.evidence.append(_evidence(evidence, pk, texts, seen_evidence))
         corrections = record.records("corrections")
@@ -214,22 +339,56 @@ def _read_claims(records: list[_Record], texts: dict[int, str], backup: Backup) 
         backup.corrections += correction_rows
 
 
-def _occurrence(record: _Record, claim: dict, texts: dict[int, str], positions: dict) -> dict:
+def _occurrence(record: _Record, claim: dict, texts: dict[int, _Texts], positions: dict, file_version: int) -> dict:
     document = record.reference("document", texts)
-    start, end = _span(record, texts[document], document)
-    passage = texts[document][start:end]
+    known = texts[document]
+    version, removed_in = 1, None
+    if file_version > 1:
+        version = record.number("version", minimum=1)
+        _require(
+            record,
+            "version",
+            version <= known.current,
+            f"{version} is after document {document}'s current version {known.current}",
+        )
+        _require(
+            record,
+            "version",
+            version in known.by_version,
+            f"version {version} of document {document} is not in the file",
+        )
+        removed_in = record.number("removed_in", minimum=1, null=True)
+        if removed_in is not None:
+            _require(record, "removed_in", removed_in > version, f"{removed_in} is not after its version {version}")
+            _require(
+                record,
+                "removed_in",
+                removed_in <= known.current,
+                f"{removed_in} is after document {document}'s current version {known.current}",
+            )
+    text, place = known.by_version[version], known.place(version)
+    start, end = _span(record, text, place)
+    passage = text[start:end]
     _require(
         record,
         "end",
         normalise_claim_text(passage) == claim["text"],
-        f"{start}-{end} of document {document} reads {_shorten(passage)!r}, not the claim's text",
+        f"{start}-{end} of {place} reads {_shorten(passage)!r}, not the claim's text",
     )
     position = record.number("position")
-    _require_unique(record, "position", (document, position), positions, f"position {position} in document {document}")
-    return {"claim": claim["id"], "document": document, "start": start, "end": end, "position": position}
+    _require_unique(record, "position", (document, version, position), positions, f"position {position} in {place}")
+    return {
+        "claim": claim["id"],
+        "document": document,
+        "start": start,
+        "end": end,
+        "position": position,
+        "version": version,
+        "removed_in": removed_in,
+    }
 
 
-def _evidence(record: _Record, claim_id: int, texts: dict[int, str], seen: dict) -> dict:
+def _evidence(record: _Record, claim_id: int, texts: dict[int, _Texts], seen: dict) -> dict:
     pk = record.identity(seen, key="id")
     stance = record.choice("stance", Stance, "stance")
     url = record.text("url", model=Evidence)
@@ -241,7 +400,10 @@ def _evidence(record: _Record, claim_id: int, texts: dict[int, str], seen: dict)
             _require(record, key, record.get(key) is None, "is given without a document")
         start = end = None
     else:
-        start, end = _span(record, texts[document], document)
+        # A passage indexes the text the document had when it was cited, which a later version may have cut short.
+        known = texts[document]
+        longest = max(known.by_version.values(), key=len)
+        start, end = _span(record, longest, f"document {document}", "its longest version" if known.current > 1 else "")
     return {
         "id": pk,
         "claim": claim_id,
@@ -308,13 +470,13 @@ def _link_corrections(records: list[_Record], corrections: list[dict], events: l
         correction["event"] = event["id"]
 
 
-def _span(record: _Record, text: str, document: int) -> tuple[int, int]:
+def _span(record: _Record, text: str, place: str, which: str = "") -> tuple[int, int]:
     start, end = record.number("start"), record.number("end")
     _require(
         record,
         "end",
         start < end <= len(text),
-        f"{start}-{end} is not a passage of document {document} (its text is {len(text)} characters)",
+        f"{start}-{end} is not a passage of {place} ({which or 'its text'} is {len(text)} characters)",
     )
     return start, end
 

@@ -68,7 +68,7 @@ def claim_set_verdict(
         claim,
         actor=actor,
         action=Action.VERDICT_SET,
-        changes={"verdict": verdict, "note": note},
+        changes={"verdict": verdict, "note": note, "source_changed_at": None},  # ruled again: seen the change
         details={"note_before": claim.note, "note_after": note},
     )
     return claim

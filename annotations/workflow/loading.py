@@ -24,7 +24,17 @@ from .. import bulk, corroboration, history
 from ..ingest.documents import DocumentInput, ParsedDocument, expand_paths, parse_path
 from ..ingest.files import LoadError
 from ..ingest.signals import claim_signals
-from ..models import Action, Claim, ClaimOccurrence, ClaimStatus, ReviewEvent, SourceDocument
+from ..models import (
+    Action,
+    Claim,
+    ClaimOccurrence,
+    ClaimStatus,
+    DocumentAction,
+    DocumentEvent,
+    DocumentVersion,
+    ReviewEvent,
+    SourceDocument,
+)
 
 MSG_NOT_STORED = "could not be stored: {error}"
 
@@ -55,45 +65,54 @@ def document_load(*, document: DocumentInput, actor=None) -> LoadResult:
 
 
 _DOCUMENT_FIELDS = [
-    "title",
-    "publisher",
-    "url",
-    "published_on",
-    "file_name",
-    "text",
-    "content_hash",
-    "loaded_at",
-]
+    "title", "publisher", "author", "url", "published_on", "language", "file_name", "origin", "text",
+    "content_hash", "version", "revision", "loaded_at", "updated_at",
+]  # fmt: skip
+_VERSION_FIELDS = ["document_id", "number", "text", "content_hash", "html", "url", "created_at"]
+_DOCUMENT_EVENT_FIELDS = ["document_id", "actor_id", "action", "version", "details", "created_at"]
 # Every column without a null: PostgreSQL's COPY leaves the others NULL, not at their default.
 _CLAIM_FIELDS = [
-    "text",
-    "text_hash",
-    "status",
-    "verdict",
-    "note",
-    "published_verdict",
-    "published_note",
-    "version",
-    "has_number",
-    "has_quote",
-    "speaker",
-    "created_at",
-    "updated_at",
-]
+    "text", "text_hash", "status", "verdict", "note", "published_verdict", "published_note", "version",
+    "has_number", "has_quote", "speaker", "created_at", "updated_at",
+]  # fmt: skip
+_OCCURRENCE_FIELDS = ["claim_id", "document_id", "start", "end", "position", "version"]
 _EVENT_FIELDS = [
-    "claim_id",
-    "actor_id",
-    "action",
-    "status_before",
-    "status_after",
-    "verdict_before",
-    "verdict_after",
-    "comment",
-    "details",
-    "claim_version",
-    "created_at",
-    "hash",
-]
+    "claim_id", "actor_id", "action", "status_before", "status_after", "verdict_before", "verdict_after",
+    "comment", "details", "claim_version", "created_at", "hash",
+]  # fmt: skip
+
+
+def store_claims(texts: dict[str, str], now, signals=None) -> tuple[dict[str, int], set[str]]:
+    """Return ``{text hash: claim id}`` for ``texts`` (text hash -> text), storing the new ones.
+
+    A new claim is stored with its check-worthiness signals; the second value holds the hashes
+    that were claims already. ``signals`` (text hash -> ``Signals``) holds those worked out ahead.
+    (A claim stored meanwhile by a concurrent load makes the insert fail on the unique constraint.)
+    """
+    signals = signals or {}
+    claim_ids = bulk.stored_values(Claim, "text_hash", list(texts))
+    known = set(claim_ids)
+    rows = []
+    for text_hash, text in texts.items():
+        if text_hash not in known:
+            found = signals.get(text_hash) or claim_signals(text)
+            rows.append((
+                text, text_hash, ClaimStatus.PENDING, "", "", "", "", 1,
+                found.has_number, found.has_quote, found.speaker, now, now,
+            ))  # fmt: skip
+    created = bulk.insert_rows(Claim, _CLAIM_FIELDS, rows, returning="text_hash")
+    claim_ids.update((text_hash, pk) for pk, text_hash in created)
+    return claim_ids, known
+
+
+def created_event_row(claim_id: int, text_hash: str, *, actor, details: dict, now) -> tuple:
+    """Return the row of a new claim's ``created`` event, its hash its chain's first."""
+    event = {
+        "action": Action.CREATED, "actor_id": getattr(actor, "pk", None), "status_before": "",
+        "status_after": ClaimStatus.PENDING, "verdict_before": "", "verdict_after": "", "comment": "",
+        "details": details, "claim_version": 1, "created_at": now,
+    }  # fmt: skip
+    return (claim_id, *(event[name] for name in _EVENT_FIELDS[1:-1]), history.event_hash(text_hash, event))
 
 
 @transaction.atomic
@@ -114,37 +133,34 @@ def documents_load(*, documents: list[DocumentInput], actor=None) -> list[LoadRe
     for content_hash, index in fresh.items():
         document = documents[index]
         rows[content_hash] = (
-            document.title[:500], document.publisher, document.url, document.published_on,
-            document.file_name[:255], document.text, content_hash, now,
+            document.title[:500], document.publisher, document.author, document.url, document.published_on,
+            document.language, document.file_name[:255], document.origin, document.text, content_hash, 1, 1, now, now,
         )  # fmt: skip
     inserted = bulk.insert_rows(SourceDocument, _DOCUMENT_FIELDS, list(rows.values()), returning="content_hash")
+    version_rows: list[tuple] = []
+    document_event_rows: list[tuple] = []
     for pk, content_hash in inserted:
         known[content_hash] = SourceDocument.from_db(
             connection.alias, ["id", *_DOCUMENT_FIELDS], [pk, *rows[content_hash]]
         )
+        document = documents[fresh[content_hash]]
+        address = document.fetched_from or document.url
+        version_rows.append((pk, 1, document.text, content_hash, document.html, address, now))
+        document_event_rows.append((pk, getattr(actor, "pk", None), DocumentAction.LOADED, 1, {}, now))
+    bulk.insert_rows(DocumentVersion, _VERSION_FIELDS, version_rows)
+    bulk.insert_rows(DocumentEvent, _DOCUMENT_EVENT_FIELDS, document_event_rows)
 
     # Claims: one per distinct normalised text, the first sentence seen giving its text.
     claim_text: dict[str, str] = {}
+    signals = {}
     for index in fresh.values():
         for sentence in documents[index].sentences:
             claim_text.setdefault(sentence.text_hash, sentence.text)
-    # A known text is one more occurrence of its claim; a new one is stored with its signals.
-    claim_ids = bulk.stored_values(Claim, "text_hash", list(claim_text))
-    preexisting = list(claim_ids)
-    claim_rows = []
-    for text_hash, text in claim_text.items():
-        if text_hash not in claim_ids:
-            signals = claim_signals(text)
-            claim_rows.append((
-                text, text_hash, ClaimStatus.PENDING, "", "", "", "", 1,
-                signals.has_number, signals.has_quote, signals.speaker, now, now,
-            ))  # fmt: skip
-    # (A claim stored meanwhile by a concurrent load makes the insert fail on the unique constraint.)
-    created = bulk.insert_rows(Claim, _CLAIM_FIELDS, claim_rows, returning="text_hash")
-    claim_ids.update((text_hash, pk) for pk, text_hash in created)
+        signals.update(documents[index].signals)
+    claim_ids, claimed = store_claims(claim_text, now, signals)
 
     results: list[LoadResult] = []
-    occurrence_rows, event_rows, claimed = [], [], set(preexisting)
+    occurrence_rows, event_rows = [], []
     for index, document in enumerate(documents):
         doc = known[hashes[index]]
         if fresh.get(hashes[index]) != index:
@@ -153,8 +169,7 @@ def documents_load(*, documents: list[DocumentInput], actor=None) -> list[LoadRe
         result = LoadResult(document=doc, created=True, occurrences=len(document.sentences))
         details = {"document_id": doc.pk, "document": doc.title}
         for position, sentence in enumerate(document.sentences):
-            text_hash = sentence.text_hash
-            occurrence_rows.append((claim_ids[text_hash], doc.pk, sentence.start, sentence.end, position))
+            occurrence_rows.append((claim_ids[sentence.text_hash], doc.pk, sentence.start, sentence.end, position, 1))
         for text_hash in dict.fromkeys(s.text_hash for s in document.sentences):
             if text_hash in claimed:
                 result.claims_existing += 1
@@ -162,17 +177,9 @@ def documents_load(*, documents: list[DocumentInput], actor=None) -> list[LoadRe
             claimed.add(text_hash)
             result.claims_new += 1
             result.new_claim_ids.append(claim_ids[text_hash])
-            event = {
-                "action": Action.CREATED, "actor_id": getattr(actor, "pk", None), "status_before": "",
-                "status_after": ClaimStatus.PENDING, "verdict_before": "", "verdict_after": "", "comment": "",
-                "details": details, "claim_version": 1, "created_at": now,
-            }  # fmt: skip
-            event_rows.append((
-                claim_ids[text_hash], *(event[name] for name in _EVENT_FIELDS[1:-1]),
-                history.event_hash(text_hash, event),  # a claim's first event: no previous one
-            ))  # fmt: skip
+            event_rows.append(created_event_row(claim_ids[text_hash], text_hash, actor=actor, details=details, now=now))
         results.append(result)
-    bulk.insert_rows(ClaimOccurrence, ["claim_id", "document_id", "start", "end", "position"], occurrence_rows)
+    bulk.insert_rows(ClaimOccurrence, _OCCURRENCE_FIELDS, occurrence_rows)
     bulk.insert_rows(ReviewEvent, _EVENT_FIELDS, event_rows)
     return results
 

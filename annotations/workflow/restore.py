@@ -10,19 +10,38 @@ from django.db import connection, transaction
 
 from .. import bulk, history
 from ..ingest.signals import claim_signals
-from ..models import Claim, ClaimOccurrence, Correction, Evidence, ReviewEvent, SourceDocument
+from ..models import (
+    Claim,
+    ClaimOccurrence,
+    Correction,
+    DocumentEvent,
+    DocumentVersion,
+    Evidence,
+    ReviewEvent,
+    SourceDocument,
+)
 from .backup import Backup
 from .errors import WorkflowError
 
 MSG_RESTORE_NOT_EMPTY = (
     "The database already holds {what}: a backup is restored into an empty database only "
-    "(no documents, claims or review history). Nothing was imported."
+    "(no documents or their history, no claims or review history). Nothing was imported."
+)
+# What a database must not hold for a restore, as the refusal names it.
+HELD = (
+    (SourceDocument, "documents"),
+    (DocumentVersion, "document versions"),
+    (DocumentEvent, "document events"),
+    (Claim, "claims"),
+    (ReviewEvent, "review events"),
 )
 
 
 @dataclass
 class RestoreResult:
     documents: int
+    versions: int
+    document_events: int
     claims: int
     occurrences: int
     evidence: int
@@ -33,11 +52,7 @@ class RestoreResult:
 
 def restore_refusal() -> str | None:
     """Return why a backup cannot be restored into this database (it holds data), or None."""
-    held = [
-        noun
-        for model, noun in ((SourceDocument, "documents"), (Claim, "claims"), (ReviewEvent, "review events"))
-        if model.objects.exists()
-    ]
+    held = [noun for model, noun in HELD if model.objects.exists()]
     if not held:
         return None
     what = held[0] if len(held) == 1 else ", ".join(held[:-1]) + " and " + held[-1]
@@ -49,8 +64,9 @@ def claims_restore(*, backup: Backup) -> RestoreResult:
     """Write a checked backup (``backup.read_backup``) into the empty database, ids and history as they were.
 
     Users are matched by username; those missing are created inactive, with no usable password.
-    The history is inserted as it was, not replayed: the backup records what the rules allowed
-    then. Afterwards the id sequences are moved past the restored ids, so new rows do not collide.
+    The histories (the claims' and the documents') are inserted as they were, not replayed: the
+    backup records what the rules allowed then. Afterwards every table's id sequence is moved past
+    the restored ids, so new rows do not collide.
     """
     refusal = restore_refusal()
     if refusal:
@@ -61,6 +77,8 @@ def claims_restore(*, backup: Backup) -> RestoreResult:
     _restore_chains(backup, user_ids)
     tables = [
         (SourceDocument, backup.documents),
+        (DocumentVersion, backup.versions),
+        (DocumentEvent, backup.document_events),
         (Claim, backup.claims),
         (ClaimOccurrence, backup.occurrences),
         (Evidence, backup.evidence),
@@ -74,6 +92,8 @@ def claims_restore(*, backup: Backup) -> RestoreResult:
             cursor.execute(statement)
     return RestoreResult(
         documents=len(backup.documents),
+        versions=len(backup.versions),
+        document_events=len(backup.document_events),
         claims=len(backup.claims),
         occurrences=len(backup.occurrences),
         evidence=len(backup.evidence),

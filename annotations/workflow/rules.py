@@ -44,6 +44,8 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     Action.RETURNED: {ClaimStatus.IN_REVIEW: ClaimStatus.RETURNED},
     Action.REOPENED: {ClaimStatus.APPROVED: ClaimStatus.IN_PROGRESS},
     Action.COMMENTED: {status: status for status in ClaimStatus.values},
+    # Written by the loader when an article the claim appears in changes (``versions``).
+    Action.SOURCE_CHANGED: {status: status for status in ClaimStatus.values},
 }
 
 # The wording of refusals: "Cannot submit a claim that is approved.", "Only editors can assign claims."
@@ -57,6 +59,7 @@ _VERBS: dict[str, str] = {
     Action.RETURNED: "return",
     Action.REOPENED: "reopen",
     Action.COMMENTED: "comment on",
+    Action.SOURCE_CHANGED: "record a change of source of",
 }
 # Who may take each action (None: anyone holding a role), and its wording in a refusal
 # ("Only reviewers can approve claims.", "Only the claim's assignee can add evidence; ...").

@@ -10,10 +10,10 @@ from annotations import workflow
 class Command(BaseCommand):
     help = (
         "Restore a JSON export made with --history (export_report --format json --history) into an "
-        "empty database: the same documents, claims, evidence, corrections and review history, with "
-        "their ids. Users are matched by username; missing ones are created inactive, without a "
-        "password. The whole file is read into memory and checked before anything is written; a bad "
-        "record refuses the whole file."
+        "empty database: the same documents (their versions and history), claims, evidence, corrections "
+        "and review history, with their ids. Users are matched by username; missing ones are created "
+        "inactive, without a password. The whole file is read into memory and checked before anything "
+        "is written; a bad record refuses the whole file."
     )
 
     def add_arguments(self, parser):
@@ -43,10 +43,16 @@ def describe(result: workflow.RestoreResult, backup, file) -> str:
     lines = [
         f"Restored {_count(result.documents, 'document')} and {_count(result.claims, 'claim')} from {file} "
         f"(exported {backup.exported_at.astimezone(datetime.UTC):%Y-%m-%d %H:%M} UTC): "
+        f"{_count(result.versions, 'document version')}, {_count(result.document_events, 'document event')}, "
         f"{_count(result.occurrences, 'occurrence')}, "
         f"{_count(result.evidence, 'evidence item')}, {_count(result.corrections, 'correction')}, "
         f"{_count(result.events, 'review event')}.",
     ]
+    if backup.version == 1:
+        lines.append(
+            "The file is of format version 1, made before documents had versions: each document was restored "
+            'as its version 1, with a "loaded" event.'
+        )
     if backup.filtered:
         lines.append(f"The export was filtered ({backup.filters_described}): only those claims were in it.")
     created = result.users_created

@@ -1,11 +1,13 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.template.loader import get_template
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from annotations import workflow
 from annotations.actions import CLAIM_ACTIONS
 from annotations.admin import ClaimAdmin
-from annotations.models import Action, Claim, ReviewEvent, Suggestion
+from annotations.models import Action, Claim, DocumentEvent, Feed, Import, ImportStatus, Origin, ReviewEvent, Suggestion
 from annotations.tests.conftest import SURVEY_CLAIM_TEXT
 
 from .conftest import staff
@@ -163,8 +165,16 @@ PAGES = {
     "document page": (lambda c, d, e: reverse("admin:annotations_sourcedocument_change", args=[d.pk]), ROLES),
     "document csv": (lambda c, d, e: reverse("admin:annotations_sourcedocument_export", args=[d.pk, "csv"]), ROLES),
     "document report": (lambda c, d, e: reverse("admin:annotations_sourcedocument_export", args=[d.pk, "html"]), ROLES),
-    "document add": (lambda c, d, e: reverse("admin:annotations_sourcedocument_add"), set()),
+    "document add": (lambda c, d, e: reverse("admin:annotations_sourcedocument_add"), ROLES),
     "document delete": (lambda c, d, e: reverse("admin:annotations_sourcedocument_delete", args=[d.pk]), set()),
+    "import list": (lambda c, d, e: reverse("admin:annotations_import_changelist"), ROLES),
+    "import page": (lambda c, d, e: reverse("admin:annotations_import_change", args=[_an_import().pk]), ROLES),
+    "import add": (lambda c, d, e: reverse("admin:annotations_import_add"), set()),
+    "feed list": (lambda c, d, e: reverse("admin:annotations_feed_changelist"), ROLES),
+    "feed add": (lambda c, d, e: reverse("admin:annotations_feed_add"), ROLES),
+    "import delete": (lambda c, d, e: reverse("admin:annotations_import_delete", args=[_an_import().pk]), set()),
+    "feed page": (lambda c, d, e: reverse("admin:annotations_feed_change", args=[_a_feed().pk]), ROLES),
+    "feed delete": (lambda c, d, e: reverse("admin:annotations_feed_delete", args=[_a_feed().pk]), set()),
     "history list": (lambda c, d, e: reverse("admin:annotations_reviewevent_changelist"), ROLES),
     "history event": (lambda c, d, e: reverse("admin:annotations_reviewevent_change", args=[e.pk]), ROLES),
     "history add": (lambda c, d, e: reverse("admin:annotations_reviewevent_add"), set()),
@@ -172,6 +182,14 @@ PAGES = {
 }
 # Pages that look the object up before asking for permission: without a role it is not found.
 HIDDEN = {"claim log"}
+
+
+def _an_import(status=ImportStatus.QUEUED):
+    return Import.objects.create(origin=Origin.PASTE, status=status, total=0)
+
+
+def _a_feed():
+    return Feed.objects.create(url="https://courier.example/feed.xml", added_by=get_user_model().objects.first())
 
 
 @pytest.mark.parametrize("who", WHO)
@@ -189,6 +207,50 @@ def test_every_admin_page_by_who_asks(client, cast, claim, documents, who, page)
     assert_outcome(response, outcome)
     if outcome == "ok":
         assert response.status_code == 200
+
+
+# The intake forms: who may post each, and what it changes when they may.
+INTAKE_POSTS = {
+    "add articles": (
+        lambda d: reverse("admin:annotations_sourcedocument_add"),
+        lambda d: {"_intake": "paste", "text": "The port handled 300 ships a week.", "title": "Port"},
+        lambda: (Import.objects.count(), DBTaskResult.objects.count()),
+    ),
+    "retry an import": (
+        lambda d: reverse("admin:annotations_import_change", args=[_an_import(ImportStatus.FAILED).pk]),
+        lambda d: {"_action": "retry"},
+        lambda: (list(Import.objects.values_list("status", flat=True)), DBTaskResult.objects.count()),
+    ),
+    "edit a document": (
+        lambda d: reverse("admin:annotations_sourcedocument_change", args=[d.pk]),
+        lambda d: {"revision": d.revision, "title": d.title, "author": "Jane Doe"},
+        lambda: list(DocumentEvent.objects.values_list("id", flat=True)),
+    ),
+    "subscribe to a feed": (
+        lambda d: reverse("admin:annotations_feed_add"),
+        lambda d: {"url": "https://courier.example/feed.xml"},
+        lambda: (Feed.objects.count(), DBTaskResult.objects.count()),
+    ),
+}
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("form", INTAKE_POSTS)
+def test_every_intake_form_by_who_posts_it(client, cast, documents, who, form):
+    address, data, state = INTAKE_POSTS[form]
+    url = address(documents.report)
+    signed_in(client, cast, who)
+    outcome = expected(who, ROLES)
+    before = state()
+
+    response = client.post(url, data(documents.report))
+
+    assert_outcome(response, "denied" if outcome == "refused" else outcome)
+    if outcome == "ok":
+        assert response.status_code == 302, response.content.decode()[-500:]
+        assert state() != before
+    else:
+        assert state() == before
 
 
 @pytest.mark.parametrize("who", WHO)

@@ -1,8 +1,19 @@
 """Who may call what: every endpoint and action for each kind of user, with the exact status."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django_tasks_db.models import DBTaskResult
 
-from annotations.models import ClaimStatus, ReviewEvent, Suggestion
+from annotations.models import (
+    ClaimStatus,
+    DocumentEvent,
+    Feed,
+    Import,
+    ImportStatus,
+    Origin,
+    ReviewEvent,
+    Suggestion,
+)
 from annotations.tests.conftest import SURVEY_CLAIM_TEXT
 
 from .conftest import claim_url
@@ -27,6 +38,24 @@ def attach_url(claim, documents):
         claim=claim, document=documents.survey, start=0, end=len(SURVEY_CLAIM_TEXT), score=0.5, stance="context"
     )
     return claim_url(claim, f"suggestions/{suggestion.pk}/attach")
+
+
+def import_url(status, action=""):
+    """Return the address of a new import in ``status`` (a failed one may be retried, a done one not)."""
+
+    def url(claim, documents):
+        batch = Import.objects.create(origin=Origin.PASTE, status=status, total=0)
+        return f"/api/imports/{batch.pk}/" + (f"{action}/" if action else "")
+
+    return url
+
+
+def feed_url(action=""):
+    def url(claim, documents):
+        feed = Feed.objects.create(url="https://courier.example/feed.xml", added_by=get_user_model().objects.first())
+        return f"/api/feeds/{feed.pk}/" + (f"{action}/" if action else "")
+
+    return url
 
 
 # endpoint: (the claim's status, who brought it there, method, url, body)
@@ -68,6 +97,38 @@ ENDPOINTS = {
     "report claimreview": (None, None, "get", lambda c, d: "/api/reports/claimreview.jsonld", None),
     "report html": (None, None, "get", lambda c, d: "/api/reports/report.html", None),
     "report post": (None, None, "post", lambda c, d: "/api/reports/claims.csv", {}),
+    # Intake: importing articles, a document's details and versions, imports, feeds.
+    "import text": (
+        None, None, "post", lambda c, d: "/api/documents/",
+        {"text": "The port handled 300 ships a week in 2025, the harbour authority said.", "title": "Port"},
+    ),
+    "document edit": (None, None, "patch", lambda c, d: f"/api/documents/{d.report.pk}/", {"author": "Jane Doe"}),
+    "document put": (None, None, "put", lambda c, d: f"/api/documents/{d.report.pk}/", {"title": "x"}),
+    "document delete": (None, None, "delete", lambda c, d: f"/api/documents/{d.report.pk}/", None),
+    "document versions": (None, None, "get", lambda c, d: f"/api/documents/{d.report.pk}/versions/", None),
+    "imports list": (None, None, "get", lambda c, d: "/api/imports/", None),
+    "import detail": (None, None, "get", import_url(ImportStatus.DONE), None),
+    "import retry": (None, None, "post", import_url(ImportStatus.FAILED, "retry"), {}),
+    "import retry, nothing to retry": (None, None, "post", import_url(ImportStatus.DONE, "retry"), {}),
+    "import post": (None, None, "post", lambda c, d: "/api/imports/", {}),
+    "feeds list": (None, None, "get", lambda c, d: "/api/feeds/", None),
+    "feed subscribe": (None, None, "post", lambda c, d: "/api/feeds/", {"url": "https://courier.example/sport.xml"}),
+    "feed detail": (None, None, "get", feed_url(), None),
+    "feed pause": (None, None, "patch", feed_url(), {"active": False}),
+    "feed check": (None, None, "post", feed_url("check"), {}),
+    "feed delete": (None, None, "delete", feed_url(), None),
+}  # fmt: skip
+
+# The intake writes: what each changes (compared before and after), and who it records as having done it.
+INTAKE_WRITES = {
+    "import text": (lambda: (Import.objects.count(), DBTaskResult.objects.count()),
+                    lambda: Import.objects.latest("id").created_by),
+    "document edit": (lambda: DocumentEvent.objects.count(), lambda: DocumentEvent.objects.latest("id").actor),
+    "import retry": (lambda: (list(Import.objects.values_list("status", flat=True)), DBTaskResult.objects.count()),
+                     None),
+    "feed subscribe": (lambda: Feed.objects.count(), lambda: Feed.objects.latest("id").added_by),
+    "feed pause": (lambda: list(Feed.objects.values_list("active", flat=True)), None),
+    "feed check": (lambda: DBTaskResult.objects.count(), None),
 }  # fmt: skip
 
 
@@ -116,6 +177,23 @@ EXPECTED = {
     "return": ONLY_REVIEWERS,
     "reopen": ONLY_REVIEWERS,
     "comment": everyone_with_a_role(200),
+    # Importing and managing feeds are for everyone with a role (reviewers hold the editor role's rights).
+    "import text": everyone_with_a_role(202),
+    "document edit": everyone_with_a_role(200),
+    "document put": everyone_with_a_role(405),
+    "document delete": everyone_with_a_role(405),
+    "document versions": everyone_with_a_role(200),
+    "imports list": everyone_with_a_role(200),
+    "import detail": everyone_with_a_role(200),
+    "import retry": everyone_with_a_role(202),
+    "import retry, nothing to retry": everyone_with_a_role(409),
+    "import post": everyone_with_a_role(405),
+    "feeds list": everyone_with_a_role(200),
+    "feed subscribe": everyone_with_a_role(201),
+    "feed detail": everyone_with_a_role(200),
+    "feed pause": everyone_with_a_role(200),
+    "feed check": everyone_with_a_role(202),
+    "feed delete": everyone_with_a_role(405),
 }
 
 CASES = [(endpoint, who) for endpoint in ENDPOINTS for who in USERS]
@@ -133,6 +211,8 @@ def test_each_user_gets_exactly_the_expected_status(endpoint, who, claim, docume
         claim = advance(claim, status, by=getattr(cast, brought_by) if brought_by else None)
     url = url(claim, documents)
     before = set(ReviewEvent.objects.values_list("id", flat=True))
+    changes, recorded_actor = INTAKE_WRITES.get(endpoint, (lambda: None, None))
+    state_before = changes()
 
     client = client_for(getattr(cast, who))
     if method in ("get", "delete"):
@@ -143,7 +223,12 @@ def test_each_user_gets_exactly_the_expected_status(endpoint, who, claim, docume
     expected = EXPECTED[endpoint][who]
     assert response.status_code == expected, response.content[:300]
     new_events = ReviewEvent.objects.exclude(id__in=before)
-    if method != "get" and expected in (200, 201):
+    if endpoint in INTAKE_WRITES:  # intake writes no claim history: its own rows change, or nothing does
+        assert (changes() != state_before) == (expected < 300)
+        if recorded_actor is not None and expected < 300:
+            assert recorded_actor() == getattr(cast, who)
+        assert not new_events.exists()
+    elif method != "get" and expected in (200, 201):
         assert new_events.count() == 1
         assert new_events.get().actor == getattr(cast, who)
     else:

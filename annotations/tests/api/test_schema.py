@@ -37,6 +37,18 @@ CLAIM_PATHS = [
     "/api/documents/",
     "/api/documents/{id}/",
 ]
+# Intake: each path with its methods.
+INTAKE_PATHS = {
+    "/api/documents/": {"get", "post"},
+    "/api/documents/{id}/": {"get", "patch"},
+    "/api/documents/{id}/versions/": {"get"},
+    "/api/imports/": {"get"},
+    "/api/imports/{id}/": {"get"},
+    "/api/imports/{id}/retry/": {"post"},
+    "/api/feeds/": {"get", "post"},
+    "/api/feeds/{id}/": {"get", "patch"},
+    "/api/feeds/{id}/check/": {"post"},
+}
 
 
 @pytest.fixture
@@ -57,6 +69,43 @@ def test_the_schema_describes_every_claim_path(schema):
     assert set(schema["paths"]["/api/claims/{id}/history/"]) == {"get"}
     assert set(schema["paths"]["/api/claims/{id}/evidence/"]) == {"get", "post"}
     assert set(schema["paths"]["/api/evidence/{id}/"]) == {"get", "delete"}
+
+
+def test_the_schema_describes_every_intake_path_and_method(schema):
+    for address, methods in INTAKE_PATHS.items():
+        assert set(schema["paths"].get(address, {})) - {"parameters"} == methods, address
+
+
+def test_the_schema_describes_an_import_by_text_or_by_files(schema):
+    operation = schema["paths"]["/api/documents/"]["post"]
+    assert set(operation["responses"]) >= {"202", "400", "403"}
+    body = operation["requestBody"]["content"]
+    paste = schema["components"]["schemas"][body["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]]
+    assert {"text", "url", "title", "publisher", "author", "published_on", "language"} == set(paste["properties"])
+    upload = body["multipart/form-data"]["schema"]
+    assert upload["properties"]["file"]["items"] == {"type": "string", "format": "binary"}  # files, not addresses
+    assert upload["required"] == ["file"]
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "status"),
+    [
+        ("/api/imports/{id}/retry/", "post", "202"),
+        ("/api/feeds/", "post", "201"),
+        ("/api/feeds/{id}/check/", "post", "202"),
+        ("/api/documents/{id}/", "patch", "200"),
+    ],
+)
+def test_intake_writes_declare_their_answer(schema, path, method, status):
+    assert status in schema["paths"][path][method]["responses"]
+
+
+def test_a_documents_edit_takes_its_revision_as_if_match(schema):
+    operation = schema["paths"]["/api/documents/{id}/"]["patch"]
+    [header] = [p for p in operation["parameters"] if p["in"] == "header"]
+    assert header["name"] == "If-Match"
+    assert re.search(header["schema"]["pattern"], '"document-3-r2"')
+    assert not re.search(header["schema"]["pattern"], '"claim-3-v2"')
 
 
 def test_the_schema_documents_the_list_filters_and_action_inputs(schema):

@@ -28,8 +28,8 @@ from schemathesis.checks import (
 )
 
 from annotations import workflow
-from annotations.models import Claim, ClaimStatus, Evidence, SourceDocument
-from annotations.tests.conftest import SURVEY_TEXT
+from annotations.models import Claim, ClaimStatus, Evidence, Feed, Import, SourceDocument
+from annotations.tests.conftest import SURVEY_TEXT, run_queued_jobs
 
 EXAMPLES_PER_OPERATION = 25
 FUZZ_SETTINGS = settings(
@@ -67,6 +67,15 @@ def claim_ids(documents, load_document, advance, editor):
     return [claim.pk for claim in claims]
 
 
+@pytest.fixture
+def intake_rows(claim_ids, editor):
+    """An import with a refused item (so it can be retried), a queued one, and a feed (its check not run)."""
+    workflow.import_upload(actor=editor, files=[("blank.txt", b"  "), ("harbour.txt", " ".join(MORE_CLAIMS).encode())])
+    run_queued_jobs()
+    workflow.import_paste(actor=editor, text=MORE_CLAIMS[0], title="Queued")
+    workflow.feed_add(actor=editor, url="https://courier.example/feed.xml")
+
+
 def existing_ids(path, claim_ids):
     if path.startswith("/api/claims/{id}"):
         return claim_ids
@@ -74,6 +83,10 @@ def existing_ids(path, claim_ids):
         return list(SourceDocument.objects.values_list("id", flat=True))
     if path.startswith("/api/evidence/{id}"):
         return list(Evidence.objects.values_list("id", flat=True))
+    if path.startswith("/api/imports/{id}"):
+        return list(Import.objects.values_list("id", flat=True))
+    if path.startswith("/api/feeds/{id}"):
+        return list(Feed.objects.values_list("id", flat=True))
     return []
 
 
@@ -88,6 +101,15 @@ def requests_for(operation, ids):
     strategies += [operation.as_strategy(path_parameters={"id": pk}) for pk in ids]
     if operation.get_parameter("assignee", "query") is not None:
         strategies += [operation.as_strategy(query={"assignee": value}) for value in ("me", "none")]
+    # Generated bodies are nearly all refused: some that are accepted, so that the answers are checked too.
+    bodies = {
+        "POST /api/documents/": [
+            {"text": MORE_CLAIMS[1], "title": "Pasted"},
+            {"url": "https://courier.example/news/1"},
+        ],
+        "POST /api/feeds/": [{"url": "https://courier.example/sport.xml"}],
+    }.get(operation.label, [])
+    strategies += [operation.as_strategy(body=body, media_type="application/json") for body in bodies]
     return st.one_of(*strategies)
 
 
@@ -133,19 +155,19 @@ def report(failures):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_no_request_makes_a_server_error(tokens, claim_ids):
+def test_no_request_makes_a_server_error(tokens, claim_ids, intake_rows):
     failures, _ = fuzz(tokens, claim_ids, [not_a_server_error])
     assert not failures, report(failures)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_responses_match_the_schema(tokens, claim_ids):
+def test_responses_match_the_schema(tokens, claim_ids, intake_rows):
     failures, _ = fuzz(tokens, claim_ids, [content_type_conformance, response_schema_conformance])
     assert not failures, report(failures)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_status_code_is_declared(tokens, claim_ids):
+def test_every_status_code_is_declared(tokens, claim_ids, intake_rows):
     # Every status each operation answered with, rather than schemathesis's first one per operation.
     _, statuses = fuzz(tokens, claim_ids, checks=[])
     undeclared = {

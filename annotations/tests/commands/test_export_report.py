@@ -91,8 +91,23 @@ def test_history_is_included_in_json_when_asked_for(newsroom, tmp_path):
     path = tmp_path / "backup.json"
     run("--format", "json", "--history", "--output", str(path))
     export = json.loads(path.read_bytes())
-    assert export["history"] is True
+    assert (export["version"], export["history"]) == (2, True)
     assert all(claim["history"] for claim in export["claims"])
+    # Every document has its history (loaded first) and its versions, the last one the current one.
+    assert all(document["history"][0]["action"] == "loaded" for document in export["documents"])
+    assert all(document["versions"][-1]["number"] == document["version"] for document in export["documents"])
+    [dam] = [document for document in export["documents"] if document["id"] == newsroom.docs.dam.pk]
+    assert [event["action"] for event in dam["history"]] == ["loaded", "versioned", "edited"]
+    assert [version["number"] for version in dam["versions"]] == [1, 2]
+
+
+def test_without_history_the_documents_have_their_versions_but_no_history(newsroom, tmp_path):
+    path = tmp_path / "claims.json"
+    run("--format", "json", "--output", str(path))
+    export = json.loads(path.read_bytes())
+    assert export["history"] is False
+    assert all("history" not in item for item in export["documents"] + export["claims"])
+    assert all(document["versions"] for document in export["documents"])
 
 
 @pytest.mark.parametrize("name", ["csv", "claimreview", "html"])

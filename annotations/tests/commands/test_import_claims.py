@@ -1,3 +1,5 @@
+import datetime
+
 import orjson
 import pytest
 from django.contrib.auth import get_user_model
@@ -9,15 +11,32 @@ from annotations.exports import ExportFilters
 from annotations.exports.json_format import stream_json
 from annotations.ingest.documents import DocumentInput
 from annotations.ingest.sentence import Sentence
-from annotations.models import Claim, ClaimOccurrence, Correction, Evidence, ReviewEvent, SourceDocument
+from annotations.models import (
+    Claim,
+    ClaimOccurrence,
+    Correction,
+    DocumentEvent,
+    DocumentVersion,
+    Evidence,
+    ReviewEvent,
+    SourceDocument,
+)
 from annotations.tests.conftest import CLAIM_TEXT, SECOND_CLAIM_TEXT, SURVEY_CLAIM_TEXT, SURVEY_TEXT, triggers_off
 
 pytestmark = pytest.mark.django_db
 
-TABLES = (Correction, ReviewEvent, Evidence, ClaimOccurrence, Claim, SourceDocument)  # referrers first
+TABLES = (
+    Correction, ReviewEvent, Evidence, ClaimOccurrence, DocumentEvent, DocumentVersion, Claim, SourceDocument,
+)  # referrers first  # fmt: skip
 
 FOLLOW_UP_TEXT = f"Residents repeat it: {CLAIM_TEXT} The mayor’s office  disputes the figure."
 MAYOR_CLAIM_TEXT = "The mayor's office disputes the figure."  # straight quote, single space
+# A web article that changed after the first claim was ruled: the cost went, a delay came, and it got shorter.
+DAM_COST_TEXT = "The new dam will cost 2 billion dollars."
+DAM_DELAY_TEXT = "Construction was delayed by two years."
+DAM_TAIL = "The council will publish its own figures next week."
+DAM_FIRST_TEXT = f"{CLAIM_TEXT} {DAM_COST_TEXT} {DAM_TAIL}"
+DAM_TEXT_NOW = f"{DAM_DELAY_TEXT} {CLAIM_TEXT}"
 
 
 def empty_claim_tables():
@@ -42,9 +61,23 @@ def export_backup() -> bytes:
 
 
 def snapshot() -> dict:
-    """Return everything a backup holds, read from the database (users by username, ids kept)."""
+    """Return everything a backup holds, read from the database (users by username, ids kept where it keeps them).
+
+    The backup carries no ids for versions, occurrences and corrections, which nothing refers to: those are
+    compared by what identifies them (document and number; claim, document, version and position; the event).
+    """
     return {
         "documents": list(SourceDocument.objects.order_by("id").values()),
+        "versions": list(
+            DocumentVersion.objects.order_by("document_id", "number").values(
+                "document_id", "number", "text", "content_hash", "html", "url", "created_at"
+            )
+        ),
+        "document_history": list(
+            DocumentEvent.objects.order_by("document_id", "id").values(
+                "id", "document_id", "actor__username", "action", "version", "details", "created_at"
+            )
+        ),
         "claims": list(
             Claim.objects.order_by("id").values(
                 "id",
@@ -67,11 +100,12 @@ def snapshot() -> dict:
                 "has_quote",
                 "created_at",
                 "updated_at",
+                "source_changed_at",
             )
         ),
         "occurrences": list(
-            ClaimOccurrence.objects.order_by("claim_id", "document_id", "position").values(
-                "claim_id", "document_id", "start", "end", "position"
+            ClaimOccurrence.objects.order_by("claim_id", "document_id", "version", "position").values(
+                "claim_id", "document_id", "start", "end", "position", "version", "removed_in"
             )
         ),
         "evidence": list(
@@ -126,9 +160,14 @@ def nothing_written(users_before: int) -> bool:
     return not any(model.objects.exists() for model in TABLES) and get_user_model().objects.count() == users_before
 
 
+def text_input(text, title, sentences, **metadata) -> DocumentInput:
+    spans = [Sentence(start=(at := text.index(s)), end=at + len(s), text=s) for s in sentences]
+    return DocumentInput(text=text, title=title, sentences=spans, **metadata)
+
+
 @pytest.fixture
 def varied(documents, load_document, advance, editor, editor2, reviewer, reviewer2):
-    """Build claims in every kind of state through the workflow; return the survey document."""
+    """Build claims in every kind of state and a document in two versions through the workflow; return the survey."""
     follow_up = DocumentInput(
         text=FOLLOW_UP_TEXT,
         title="Follow-up",
@@ -173,6 +212,26 @@ def varied(documents, load_document, advance, editor, editor2, reviewer, reviewe
     workflow.claim_set_verdict(claim_id=mayor.pk, actor=editor2, verdict="unverified", note="No reply yet.")
     pending = Claim.objects.get(text=SURVEY_CLAIM_TEXT)
     workflow.claim_comment(claim_id=pending.pk, actor=reviewer, comment="Check the survey's method.")
+
+    # A web article with all its metadata, changed after the corrected claim in it was ruled: its second
+    # version keeps that claim (its source changed), drops the cost (kept, removed in version 2), brings a
+    # delay and is shorter than the passage of its first version cited as evidence. Then its author is edited.
+    dam = workflow.document_load(
+        document=text_input(
+            DAM_FIRST_TEXT, "Dam plans revised", [CLAIM_TEXT, DAM_COST_TEXT], url="https://example.org/dam",
+            publisher="Valley Herald", author="Jo Reyes", language="en", origin="web",
+            published_on=datetime.date(2025, 2, 20), html="<p>The dam</p>", fetched_from="https://example.org/dam?a=1",
+        ),
+        actor=editor,
+    ).document  # fmt: skip
+    tail = DAM_FIRST_TEXT.index(DAM_TAIL)
+    workflow.evidence_add(
+        claim_id=mayor.pk, actor=editor2, stance="context", document=dam.pk, start=tail, end=len(DAM_FIRST_TEXT)
+    )
+    workflow.document_new_version(
+        document_id=dam.pk, new=text_input(DAM_TEXT_NOW, "", [DAM_DELAY_TEXT, CLAIM_TEXT]), actor=editor
+    )
+    workflow.document_edit(document_id=dam.pk, actor=editor2, author="Jo Reyes and Sam Lee")
     return survey
 
 
@@ -189,13 +248,20 @@ def backup_file(varied, tmp_path):
 def test_the_varied_database_is_what_the_round_trip_covers(varied):
     data = snapshot()
     assert {c["status"] for c in data["claims"]} == {"approved", "returned", "in_progress", "pending"}
-    assert {e["stance"] for e in data["evidence"]} == {"supports", "refutes"}
+    assert {e["stance"] for e in data["evidence"]} == {"supports", "refutes", "context"}
     assert any(e["document_id"] for e in data["evidence"]) and any(e["url"] for e in data["evidence"])
     assert len(data["corrections"]) == 1
     actions = {e["action"] for e in data["history"]}
     assert {"created", "evidence_removed", "returned", "reopened", "commented", "approved"} <= actions
     assert any(e["action"] == "created" and e["actor__username"] for e in data["history"])
     assert any(e["action"] == "created" and not e["actor__username"] for e in data["history"])
+    # The article that changed: its versions, its history, an occurrence kept from its first version, a flagged claim.
+    assert [(v["number"], len(v["text"])) for v in data["versions"] if v["html"]] == [(1, len(DAM_FIRST_TEXT))]
+    assert len(data["versions"]) == len(data["documents"]) + 1
+    assert {e["action"] for e in data["document_history"]} == {"loaded", "versioned", "edited"}
+    assert [o["removed_in"] for o in data["occurrences"] if o["removed_in"]] == [2]
+    assert [c["text"] for c in data["claims"] if c["source_changed_at"]] == [CLAIM_TEXT]
+    assert any(e["end"] == len(DAM_FIRST_TEXT) > len(DAM_TEXT_NOW) for e in data["evidence"] if e["document_id"])
 
 
 def test_restores_documents_claims_evidence_corrections_and_history_as_they_were(backup_file, capsys):
@@ -210,9 +276,11 @@ def test_restores_documents_claims_evidence_corrections_and_history_as_they_were
         for restored, original in zip(after[table], before[table], strict=True):
             assert restored == original, table
     out = capsys.readouterr().out
-    assert "Restored 3 documents and 4 claims" in out
+    assert "Restored 4 documents and 6 claims" in out
+    assert "5 document versions, 6 document events," in out
     assert "1 correction" in out
     assert "Every user named in the file already existed." in out
+    assert "format version 1" not in out
 
 
 def test_a_second_export_equals_the_first_but_for_its_date(backup_file):
@@ -221,6 +289,41 @@ def test_a_second_export_equals_the_first_but_for_its_date(backup_file):
     first, second = orjson.loads(path.read_bytes()), orjson.loads(export_backup())
     assert first.pop("exported_at") and second.pop("exported_at")
     assert second == first
+
+
+def as_format_version_1(data: dict) -> dict:
+    """Return a backup as format version 1 wrote it: without what version 2 added."""
+    data["version"] = 1
+    for document in data["documents"]:
+        for key in ("author", "language", "origin", "version", "revision", "updated_at", "versions", "history"):
+            del document[key]
+    for claim in data["claims"]:
+        del claim["source_changed_at"]
+        for occurrence in claim["occurrences"]:
+            for key in ("document_publisher", "document_author", "document_published_on", "version", "removed_in"):
+                del occurrence[key]
+    return data
+
+
+def test_a_version_1_backup_restores_each_document_as_loaded_in_its_first_version(documents, advance, tmp_path, capsys):
+    advance(Claim.objects.get(text=CLAIM_TEXT), "approved")
+    path = tmp_path / "old.json"
+    path.write_bytes(orjson.dumps(as_format_version_1(orjson.loads(export_backup()))))
+    before = snapshot()
+    empty_claim_tables()
+
+    call_command("import_claims", str(path))
+
+    after = snapshot()
+    for event in before["document_history"] + after["document_history"]:
+        del event["id"]  # a version 1 file holds no document events: they are written anew
+    assert after == before
+    assert len(after["versions"]) == len(after["document_history"]) == 2
+    out = capsys.readouterr().out
+    assert "2 document versions, 2 document events," in out
+    assert (
+        "The file is of format version 1, made before documents had versions: each document was restored as its" in out
+    )
 
 
 def test_new_rows_after_a_restore_take_new_ids(backup_file, load_document, editor, reviewer):
@@ -235,6 +338,8 @@ def test_new_rows_after_a_restore_take_new_ids(backup_file, load_document, edito
     evidence = workflow.evidence_add(claim_id=claim.pk, actor=editor, stance="supports", url="https://example.org/40")
 
     assert result.document.pk > max(d["id"] for d in before["documents"])
+    assert DocumentEvent.objects.get(document=result.document).pk > max(e["id"] for e in before["document_history"])
+    assert DocumentVersion.objects.get(document=result.document).pk == DocumentVersion.objects.order_by("id").last().pk
     assert claim.pk > max(c["id"] for c in before["claims"])
     assert evidence.pk > max(e["id"] for e in before["evidence"])
     assert ReviewEvent.objects.order_by("-id").first().pk > max(e["id"] for e in before["history"])
@@ -267,20 +372,22 @@ def test_refuses_a_database_that_holds_claims(varied, tmp_path, capsys):
     with pytest.raises(CommandError) as raised:
         call_command("import_claims", str(path))
     assert str(raised.value) == (
-        "The database already holds documents, claims and review events: a backup is restored into an "
-        "empty database only (no documents, claims or review history). Nothing was imported."
+        "The database already holds documents, document versions, document events, claims and review events: "
+        "a backup is restored into an empty database only (no documents or their history, no claims or review "
+        "history). Nothing was imported."
     )
     assert snapshot() == before
 
 
-def test_a_failure_while_writing_writes_nothing_not_even_the_users(backup_file, editor2, monkeypatch):
+@pytest.mark.parametrize("failing", [DocumentVersion, DocumentEvent, ReviewEvent], ids=lambda model: model.__name__)
+def test_a_failure_while_writing_writes_nothing_not_even_the_users(backup_file, editor2, monkeypatch, failing):
     path, _ = backup_file
     editor2.delete()
     users_before = get_user_model().objects.count()
     insert_rows = bulk.insert_rows
 
     def fail_on_history(model, *args, **kwargs):
-        if model is ReviewEvent:
+        if model is failing:
             raise RuntimeError("disk full")
         return insert_rows(model, *args, **kwargs)
 

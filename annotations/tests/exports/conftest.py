@@ -3,12 +3,15 @@
 ``newsroom`` holds claims in every status: approved ones with web and passage evidence, one of
 each verdict, one corrected after publication (approved, reopened, ruled again, approved with a
 correction note), claims whose text, note, documents and people start like a spreadsheet formula,
-and a document full of markup. The exports are read back by parsing them, never by matching
-their bytes.
+a document full of markup, and a web article with all its metadata that changed after its claims
+were ruled: its second version dropped one approved claim's sentence (kept, ``removed_in`` 2),
+kept the first claim's (flagged ``source_changed_at``) and brought a new one; its language was
+edited since. The exports are read back by parsing them, never by matching their bytes.
 """
 
 import csv
 import datetime
+import hashlib
 import io
 import json
 from contextlib import contextmanager
@@ -56,6 +59,13 @@ SAFE_CLAIMS = [
 ]
 SAFE_TEXT = " ".join(SAFE_CLAIMS)
 CORRECTION_NOTE = "Rated disputed: the figure rose by a third, as the new release shows."
+# A web article that changed: the cost went from its second version, the delay came in.
+DAM_COST_TEXT = "The new dam will cost 2 billion dollars."
+DAM_DELAY_TEXT = "Construction was delayed by two years."
+DAM_FIRST_TEXT = f"Dam plans revised. {CLAIM_TEXT} {DAM_COST_TEXT} Work starts in spring, the council said."
+DAM_TEXT_NOW = f"Dam plans revised again. {DAM_DELAY_TEXT} {CLAIM_TEXT} Work starts in autumn."
+DAM_TITLE, DAM_TITLE_NOW = "Dam plans revised", "Dam plans revised: work delayed"
+DAM_PUBLISHED_ON = datetime.date(2025, 2, 20)  # before the river report's, 2025-02-27
 
 
 @contextmanager
@@ -66,10 +76,12 @@ def clock(moment):
         yield
 
 
-def load(text, title, sentences, *, url="", publisher="", published_on=None):
+def load(text, title, sentences, *, url="", publisher="", published_on=None, **metadata):
     """Load a document through the workflow; its claims are the given substrings of ``text``."""
     document = document_input(text, title, sentences)
     document.url, document.publisher, document.published_on = url, publisher, published_on
+    for name, value in metadata.items():  # author, language, origin
+        setattr(document, name, value)
     return workflow.document_load(document=document).document
 
 
@@ -102,6 +114,10 @@ def newsroom(db, django_user_model, editor, editor2, reviewer, reviewer2):
         ),
         markup=load(MARKUP_TEXT, "<i>Markup</i> & co", [MAYOR_TEXT], url="javascript:alert(1)"),
         safe=load(SAFE_TEXT, "#1 safe title", SAFE_CLAIMS, url="https://example.org/safe"),
+        dam=load(
+            DAM_FIRST_TEXT, DAM_TITLE, [CLAIM_TEXT, DAM_COST_TEXT], url="https://example.org/dam",
+            publisher="Valley Herald", published_on=DAM_PUBLISHED_ON, author="Jo Reyes", language="en", origin="web",
+        ),
     )  # fmt: skip
     claim = {claim.text: claim for claim in Claim.objects.all()}
     claims = SimpleNamespace(
@@ -116,6 +132,7 @@ def newsroom(db, django_user_model, editor, editor2, reviewer, reviewer2):
         unverified=claim[BRIDGE_TEXT],
         mayor=claim[MAYOR_TEXT],
         safe=[claim[text] for text in SAFE_CLAIMS],
+        dam_cost=claim[DAM_COST_TEXT],  # approved, then its sentence left the article
     )
 
     with clock(APPROVAL):
@@ -166,15 +183,29 @@ def newsroom(db, django_user_model, editor, editor2, reviewer, reviewer2):
         evidence=[web("https://example.org/council", title="Council <records>")],
     )  # fmt: skip
     workflow.claim_approve(claim_id=claims.mayor.pk, actor=reviewer)
+    work(
+        claims.dam_cost, editor2, verdict="disputed", note="The budget says 1.2 billion.",
+        evidence=[web("https://example.org/budget", "refutes")],
+    )  # fmt: skip
+    workflow.claim_approve(claim_id=claims.dam_cost.pk, actor=reviewer)
 
-    # One approved claim per formula start: its document's title and address, its text, its
-    # note, its editor and its reviewer all start with it (notes lose leading whitespace).
+    # The article changes: a second version (its cost gone, a delay new), then its language edited.
+    new = document_input(DAM_TEXT_NOW, DAM_TITLE_NOW, [DAM_DELAY_TEXT, CLAIM_TEXT])
+    new.origin, new.fetched_from = "web", "https://example.org/dam?page=1"
+    workflow.document_new_version(document_id=docs.dam.pk, new=new, actor=editor)
+    workflow.document_edit(document_id=docs.dam.pk, actor=editor2, language="en-GB")
+    docs.dam.refresh_from_db()
+    claims.dam_delay = Claim.objects.get(text=DAM_DELAY_TEXT)
+
+    # One approved claim per formula start: its document's title, address and publisher, its text,
+    # its note, its editor and its reviewer all start with it (notes lose leading whitespace).
     formulas = []
     for index, start in enumerate(FORMULA_STARTS):
         text = f"{start}Claim {index} says 10 dollars."
         document = load(
-            f"{text} Filler sentence {index}.", f"{start}Sheet {index}", [text], url=f"{start}cmd|'/C calc'!A{index}"
-        )
+            f"{text} Filler sentence {index}.", f"{start}Sheet {index}", [text], url=f"{start}cmd|'/C calc'!A{index}",
+            publisher=f"{start}Press {index}",
+        )  # fmt: skip
         author = _user(django_user_model, f"{start}editor{index}", "editor")
         checker = _user(django_user_model, f"{start}reviewer{index}", "reviewer")
         formula = Claim.objects.get(text=text)
@@ -206,6 +237,10 @@ def csv_table(data: bytes) -> tuple[list[str], list[dict]]:
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     header, body = rows[0], rows[1:]
     return header, [dict(zip(header, row, strict=True)) for row in body]
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def json_lines(data: bytes) -> list[dict]:

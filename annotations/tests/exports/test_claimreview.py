@@ -1,5 +1,6 @@
-"""ClaimReview (schema.org JSON-LD): approved claims only, rated on one scale, dated, by the publisher."""
+"""ClaimReview (schema.org JSON-LD): approved claims only, rated on one scale, dated, where they appear now."""
 
+import datetime
 import json
 
 import pytest
@@ -8,7 +9,7 @@ from annotations.exports import ExportFilters
 from annotations.exports.claimreview import speaker_entity
 from annotations.models import Claim, Correction
 
-from .conftest import exported
+from .conftest import DAM_TITLE_NOW, exported
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def reviews(filters=None) -> dict[str, dict]:
 
 def test_only_approved_claims_are_reviewed(newsroom):
     approved = set(Claim.objects.filter(status="approved").values_list("text", flat=True))
-    assert len(approved) == 11
+    assert len(approved) == 12
     assert set(reviews()) == approved
     # Whatever the filters ask for, a claim under work is never published.
     assert set(reviews(ExportFilters())) == approved
@@ -74,14 +75,38 @@ def test_published_is_the_first_approval_and_modified_only_comes_with_a_correcti
     assert [text for text, item in items.items() if "dateModified" in item] == [claims.corrected.text]
 
 
-def test_the_item_reviewed_is_the_claim_as_it_appears_in_its_documents(newsroom):
+def test_the_item_reviewed_is_the_claim_as_it_appears_in_its_articles_first_the_earliest_dated(newsroom):
     item = reviews()[newsroom.claims.approved.text]["itemReviewed"]
-    report = {"@type": "CreativeWork", "headline": "River report", "url": "https://example.org/river"}
+    report = {
+        "@type": "CreativeWork", "headline": "River report", "url": "https://example.org/river",
+        "datePublished": "2025-02-27", "publisher": {"@type": "Organization", "name": "River Times"},
+    }  # fmt: skip
+    dam = {
+        "@type": "CreativeWork", "headline": DAM_TITLE_NOW, "url": "https://example.org/dam",
+        "datePublished": "2025-02-20", "author": {"@type": "Person", "name": "Jo Reyes"},
+        "publisher": {"@type": "Organization", "name": "Valley Herald"},
+    }  # fmt: skip
     assert item == {
         "@type": "Claim",
-        "appearance": [report, {"@type": "CreativeWork", "headline": "River digest"}],  # the digest has no address
-        "firstAppearance": report,
+        # the digest has no address, no date, no author and no publisher
+        "appearance": [report, {"@type": "CreativeWork", "headline": "River digest"}, dam],
+        "firstAppearance": dam,  # dated 2025-02-20, before the report
     }
+
+
+def test_without_dates_the_first_appearance_is_the_first_article(newsroom):
+    item = reviews()[newsroom.claims.mayor.text]["itemReviewed"]
+    assert (
+        item["firstAppearance"] == item["appearance"][0] == {"@type": "CreativeWork", "headline": "<i>Markup</i> & co"}
+    )
+
+
+def test_an_article_that_no_longer_holds_the_claim_is_not_an_appearance(newsroom):
+    # The cost left the dam article in its second version: the claim appears nowhere now.
+    assert newsroom.claims.dam_cost.occurrences.get().removed_in == 2
+    item = reviews()[newsroom.claims.dam_cost.text]
+    assert item["itemReviewed"] == {"@type": "Claim", "appearance": []}
+    assert item["reviewRating"]["alternateName"] == "Disputed"
 
 
 def test_a_document_address_that_is_not_a_web_address_is_left_out(newsroom):
@@ -91,8 +116,60 @@ def test_a_document_address_that_is_not_a_web_address_is_left_out(newsroom):
     ]
     formula = newsroom.formulas[0]
     assert items[formula.claim.text]["itemReviewed"]["appearance"] == [
-        {"@type": "CreativeWork", "headline": formula.document.title}
+        {
+            "@type": "CreativeWork",
+            "headline": formula.document.title,
+            "publisher": {"@type": "Organization", "name": formula.document.publisher},
+        }
     ]
+
+
+# The schema.org types the export uses and the properties each one has (its own or inherited from
+# CreativeWork and Thing), as schema.org defines them; and the properties whose values are dates.
+SCHEMA = {
+    "ClaimReview": {"url", "claimReviewed", "author", "datePublished", "dateModified", "reviewRating", "itemReviewed",
+                    "reviewBody"},
+    "Claim": {"appearance", "firstAppearance", "author"},
+    "CreativeWork": {"headline", "url", "datePublished", "author", "publisher"},
+    "Rating": {"ratingValue", "worstRating", "bestRating", "alternateName"},
+    "Person": {"name", "url"},
+    "Organization": {"name", "url"},
+}  # fmt: skip
+DATES = {"datePublished", "dateModified"}
+
+
+def schema_problems(node, where="") -> list[str]:
+    """Return every type or property of a JSON-LD node that schema.org does not give it, and every bad date."""
+    problems = []
+    kind = node.get("@type")
+    if kind not in SCHEMA:
+        return [f"{where}: unknown type {kind!r}"]
+    for key, value in node.items():
+        if key.startswith("@"):
+            continue
+        if key not in SCHEMA[kind]:
+            problems.append(f"{where}: {kind} has no property {key!r}")
+        if key in DATES:
+            datetime.date.fromisoformat(value)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict):
+                problems += schema_problems(item, f"{where}.{key}")
+    return problems
+
+
+def test_every_type_and_property_is_schema_orgs(newsroom):
+    items = reviews()
+    works = [work for item in items.values() for work in item["itemReviewed"]["appearance"]]
+    assert any("author" in work and "publisher" in work for work in works)  # every kind of node is there
+    for text, item in items.items():
+        assert item["@context"] == "https://schema.org"
+        assert schema_problems(item) == [], text
+
+
+def test_the_schema_check_finds_a_property_out_of_place():
+    claim = {"@type": "Claim", "appearance": [{"@type": "CreativeWork", "headline": "x", "publishedOn": "2025-01-01"}]}
+    assert schema_problems(claim, "item") == ["item.appearance: CreativeWork has no property 'publishedOn'"]
+    assert schema_problems({"@type": "Article"}, "item") == ["item: unknown type 'Article'"]
 
 
 def test_no_approved_claim_gives_an_empty_list(newsroom):

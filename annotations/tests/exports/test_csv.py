@@ -1,4 +1,4 @@
-"""CSV: one row per claim, values joined and aligned, formula starts neutralised, COPY = Python."""
+"""CSV: one row per claim, its articles of now joined and aligned, formula starts neutralised, COPY = Python."""
 
 import re
 
@@ -8,13 +8,13 @@ from django.db import connection
 from annotations.exports import ExportFilters, csv_format
 from annotations.models import Claim
 
-from .conftest import FORMULA_STARTS, QUOTED_TEXT, SAFE_CLAIMS, csv_table, exported
+from .conftest import DAM_TITLE_NOW, FORMULA_STARTS, QUOTED_TEXT, SAFE_CLAIMS, csv_table, exported
 
 pytestmark = pytest.mark.django_db
 
 HEADER = [
-    "id", "text", "document_titles", "document_urls", "status", "verdict", "note", "evidence", "evidence_stances",
-    "editor", "reviewer", "approved_at",
+    "id", "text", "document_titles", "document_urls", "document_publishers", "document_dates", "status", "verdict",
+    "note", "evidence", "evidence_stances", "editor", "reviewer", "approved_at",
 ]  # fmt: skip
 
 
@@ -26,13 +26,19 @@ def rows_by_id(filters=None) -> dict[int, dict]:
 
 def raw_cells(claim: Claim) -> dict:
     """Return what each text cell of ``claim``'s row holds before neutralising, read from the models."""
-    occurrences = claim.occurrences.select_related("document").order_by("document_id", "position")
+    occurrences = (
+        claim.occurrences.filter(removed_in__isnull=True).select_related("document").order_by("document_id", "position")
+    )
     evidence = claim.evidence.order_by("id")
     editor = claim.submitted_by or claim.assignee
     return {
         "text": claim.text,
         "document_titles": " | ".join(o.document.title for o in occurrences),
         "document_urls": " | ".join(o.document.url for o in occurrences),
+        "document_publishers": " | ".join(o.document.publisher for o in occurrences),
+        "document_dates": " | ".join(
+            o.document.published_on.isoformat() if o.document.published_on else "" for o in occurrences
+        ),
         "note": claim.note,
         "evidence": " | ".join(e.url or f"document {e.document_id} chars {e.start}-{e.end}" for e in evidence),
         "evidence_stances": " | ".join(e.stance for e in evidence),
@@ -59,8 +65,11 @@ def test_an_approved_claim_has_its_documents_and_evidence_joined_in_the_same_ord
     assert row == {
         "id": str(claims.approved.pk),
         "text": claims.approved.text,
-        "document_titles": "River report | River digest",
-        "document_urls": "https://example.org/river | ",  # the digest has no address: the cells still align
+        "document_titles": f"River report | River digest | {DAM_TITLE_NOW}",
+        # the digest has no address, publisher or date: the cells still align
+        "document_urls": "https://example.org/river |  | https://example.org/dam",
+        "document_publishers": "River Times |  | Valley Herald",
+        "document_dates": "2025-02-27 |  | 2025-02-20",
         "status": "approved",
         "verdict": "verified",
         "note": "Matches the survey.",
@@ -101,7 +110,7 @@ def test_the_editor_is_the_submitter_else_the_assignee_and_unapproved_claims_hav
 def test_approval_times_are_utc_to_the_second_for_every_approved_claim(newsroom):
     rows = rows_by_id()
     approved = Claim.objects.filter(status="approved")
-    assert len(approved) == 11
+    assert len(approved) == 12
     for claim in approved:
         assert rows[claim.pk]["approved_at"] == f"{claim.approved_at:%Y-%m-%dT%H:%M:%S}Z"
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", rows[claim.pk]["approved_at"])
@@ -114,6 +123,7 @@ def test_every_text_cell_starting_like_a_formula_gets_an_apostrophe(newsroom, st
     assert row["text"] == "'" + formula.claim.text
     assert row["document_titles"] == "'" + formula.document.title
     assert row["document_urls"] == "'" + formula.document.url
+    assert row["document_publishers"] == "'" + formula.document.publisher
     assert row["editor"] == "'" + formula.editor.username
     assert row["reviewer"] == "'" + formula.reviewer.username
     assert row["text"].startswith("'" + start)
@@ -130,7 +140,7 @@ def test_every_cell_is_neutralised_exactly_when_it_starts_like_a_formula(newsroo
             dangerous = raw.startswith(FORMULA_STARTS)
             assert rows[claim.pk][column] == ("'" + raw if dangerous else raw), (claim.pk, column)
             neutralised += dangerous
-    assert neutralised == 6 * 5 + 4  # text, title, address, editor, reviewer; four notes
+    assert neutralised == 6 * 6 + 4  # text, title, address, publisher, editor, reviewer; four notes
 
 
 def test_safe_starts_and_formula_characters_inside_a_cell_are_left_alone(newsroom):
@@ -159,6 +169,25 @@ def test_quotes_and_line_breaks_inside_cells_survive_a_round_trip(newsroom):
     assert rows[carriage.claim.pk]["text"] == "'\rClaim 5 says 10 dollars."
 
 
+def test_the_documents_are_those_the_claim_is_in_now_with_their_dates(newsroom):
+    rows, docs = rows_by_id(), newsroom.docs
+    # Its sentence left the dam article in the article's second version: the claim is in no article now.
+    gone = rows[newsroom.claims.dam_cost.pk]
+    assert newsroom.claims.dam_cost.occurrences.get().removed_in == 2
+    assert [gone[c] for c in ("document_titles", "document_urls", "document_publishers", "document_dates")] == [""] * 4
+    assert (gone["status"], gone["verdict"], gone["evidence"]) == ("approved", "disputed", "https://example.org/budget")
+    # The sentence the second version brought lists the article by its title of now.
+    new = rows[newsroom.claims.dam_delay.pk]
+    assert (new["document_titles"], new["document_publishers"], new["document_dates"]) == (
+        DAM_TITLE_NOW,
+        "Valley Herald",
+        "2025-02-20",
+    )
+    dates = {int(row["id"]): row["document_dates"] for row in rows.values()}
+    assert dates[newsroom.claims.corrected.pk] == f"{docs.report.published_on:%Y-%m-%d}"
+    assert dates[newsroom.claims.pending.pk] == ""  # the survey has no date
+
+
 def test_a_filter_that_matches_nothing_gives_the_header_alone(newsroom):
     header, rows = csv_table(exported("csv", ExportFilters(claim_ids=(999_999,))))
     assert (header, rows) == (HEADER, [])
@@ -178,6 +207,7 @@ FILTERS = {
     "verdict": lambda n: ExportFilters(verdict=("disputed", "unverified")),
     "document": lambda n: ExportFilters(document=(n.docs.digest.pk,)),
     "documents": lambda n: ExportFilters(document=(n.docs.report.pk, n.docs.markup.pk)),
+    "changed_document": lambda n: ExportFilters(document=(n.docs.dam.pk,)),
     "since": lambda n: ExportFilters.parse(since="2025-03-02T10:11"),
     "since_later": lambda n: ExportFilters.parse(since="2025-06-01"),
     "claim_ids": lambda n: ExportFilters(claim_ids=(n.claims.approved.pk, n.formulas[5].claim.pk)),

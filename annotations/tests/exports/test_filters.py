@@ -22,7 +22,7 @@ def where(**lookups) -> set[int]:
 
 
 def test_no_filter_gives_every_claim(newsroom):
-    assert ids(ExportFilters.parse()) == where() and len(where()) == 20
+    assert ids(ExportFilters.parse()) == where() and len(where()) == 22
 
 
 @pytest.mark.parametrize(
@@ -45,12 +45,21 @@ def test_each_status_holds_the_claims_put_there(newsroom):
     assert ids(ExportFilters.parse(status="in_review")) == {claims.in_review.pk}
     assert ids(ExportFilters.parse(status="returned")) == {claims.returned.pk}
     assert ids(ExportFilters.parse(status="in_progress")) == {claims.in_progress.pk, claims.taken_over.pk}
-    assert ids(ExportFilters.parse(status="pending")) == {claims.pending.pk, *(c.pk for c in claims.safe)}
+    assert ids(ExportFilters.parse(status="pending")) == {
+        claims.pending.pk,
+        claims.dam_delay.pk,
+        *(c.pk for c in claims.safe),
+    }
 
 
 def test_verdict_narrows_to_those_verdicts(newsroom):
     claims = newsroom.claims
-    assert ids(ExportFilters.parse(verdict="disputed")) == {claims.corrected.pk, claims.returned.pk, claims.disputed.pk}
+    assert ids(ExportFilters.parse(verdict="disputed")) == {
+        claims.corrected.pk,
+        claims.returned.pk,
+        claims.disputed.pk,
+        claims.dam_cost.pk,
+    }
     assert ids(ExportFilters.parse(verdict="unverified,disputed")) == where(verdict__in=["unverified", "disputed"])
 
 
@@ -62,6 +71,9 @@ def test_document_narrows_to_the_claims_occurring_there(newsroom):
     assert ids(both) == {claims.approved.pk, claims.corrected.pk, claims.pending.pk}
     # The survey is only cited by the first claim: citing is not occurring.
     assert claims.approved.pk not in ids(ExportFilters.parse(document=[docs.survey.pk]))
+    # A claim whose sentence a later version of the article dropped was checked there: it stays one of its claims.
+    dam = {claims.approved.pk, claims.dam_cost.pk, claims.dam_delay.pk}
+    assert ids(ExportFilters.parse(document=[docs.dam.pk])) == dam
 
 
 def test_since_narrows_to_the_claims_changed_at_or_after_it(newsroom, reviewer):

@@ -10,7 +10,16 @@ from annotations.ingest.documents import DocumentInput
 from annotations.ingest.sentence import Sentence
 from annotations.models import Claim, Evidence
 
-from .conftest import CORRECTION_NOTE, MARKUP_TEXT, MAYOR_TEXT, exported, html_tree
+from .conftest import (
+    CORRECTION_NOTE,
+    DAM_COST_TEXT,
+    DAM_TEXT_NOW,
+    DAM_TITLE_NOW,
+    MARKUP_TEXT,
+    MAYOR_TEXT,
+    exported,
+    html_tree,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +66,7 @@ def test_the_report_fetches_nothing_and_links_only_to_its_sources(newsroom):
     ids = {element.attrs["id"] for element in page.iter() if "id" in element.attrs}
     approved = Claim.objects.filter(status="approved")
     evidence = set(Evidence.objects.filter(claim__in=approved).exclude(url="").values_list("url", flat=True))
-    documents = {"https://example.org/river"}  # the only http(s) address of a document shown
+    documents = {"https://example.org/river", "https://example.org/dam"}  # the http(s) addresses of documents shown
     for element in page.iter():
         assert not {"src", "srcset", "style", "background", "action", "formaction"} & set(element.attrs), element
         assert not any(name.startswith("on") for name in element.attrs), element
@@ -82,11 +91,42 @@ def test_a_javascript_document_address_is_not_turned_into_a_link(newsroom):
     assert river.text() == "River Times, 2025-02-27 — https://example.org/river"
 
 
+def test_each_article_shows_its_publisher_author_date_address_and_a_version_after_the_first(newsroom):
+    page = report()
+    dam = article(page, newsroom.docs.dam)
+    meta = dam.first("p", **{"class": "meta"})
+    assert meta.text() == "Valley Herald, by Jo Reyes, 2025-02-20 — https://example.org/dam · version 2"
+    assert [a.attrs["href"] for a in meta.find_all("a")] == ["https://example.org/dam"]
+    assert dam.find("h2").text() == DAM_TITLE_NOW
+    digest = article(page, newsroom.docs.digest).first("p", **{"class": "meta"})
+    assert digest.text() == "" and digest.find_all("a") == []  # nothing known, and a first version
+    formula = newsroom.formulas[1]  # its publisher starts with "+"; its address is not a web address
+    assert article(page, formula.document).first("p", **{"class": "meta"}).text() == formula.document.publisher
+
+
+def test_a_claim_no_longer_in_the_article_is_listed_but_not_marked_in_its_text_of_now(newsroom):
+    page = report()
+    dam, gone, kept = newsroom.docs.dam, newsroom.claims.dam_cost, newsroom.claims.approved
+    text = article(page, dam).find("div", **{"class": "text"})
+    assert text.text() == DAM_TEXT_NOW  # the current version's text
+    assert DAM_COST_TEXT not in text.text()
+    assert [m.text() for m in text.find_all("mark")] == [kept.text]  # the new sentence is not approved
+    item = claim_item(page, dam, gone)
+    assert item.classes == {"v-disputed"}
+    assert item.find("p", **{"class": "meta removed"}).text() == "No longer in the article since its version 2."
+    assert not claim_item(page, dam, kept).find_all("p", **{"class": "meta removed"})
+    items = [li.attrs["id"] for li in article(page, dam).find("ol").find_all("li") if "id" in li.attrs]
+    assert items == [f"claim-{dam.pk}-{kept.pk}", f"claim-{dam.pk}-{gone.pk}"]  # the one gone comes last
+    assert page.find_all("p", **{"class": "meta removed"}) == [item.find("p", **{"class": "meta removed"})]
+
+
 def test_each_claim_is_highlighted_in_its_documents_with_the_class_of_its_verdict(newsroom):
     page = report()
     highlighted = 0
     for claim in Claim.objects.filter(status="approved").prefetch_related("occurrences__document"):
         for occurrence in claim.occurrences.all():
+            if occurrence.removed_in:
+                continue  # no longer in the article: listed, not marked
             marks = [
                 mark
                 for mark in article(page, occurrence.document).find_all("mark")
@@ -95,8 +135,8 @@ def test_each_claim_is_highlighted_in_its_documents_with_the_class_of_its_verdic
             assert [(m.classes, m.text()) for m in marks] == [({f"v-{claim.verdict}"}, claim.text)]
             assert claim_item(page, occurrence.document, claim).classes == {f"v-{claim.verdict}"}
             highlighted += 1
-    assert highlighted == 12  # eleven approved claims, one of them in two documents
-    assert len(page.find_all("mark")) == 12
+    assert highlighted == 13  # eleven approved claims still in their articles, one of them in three
+    assert len(page.find_all("mark")) == 13
 
 
 def test_claims_still_under_work_are_marked_as_such_when_asked_for(newsroom):

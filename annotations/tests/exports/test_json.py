@@ -1,4 +1,4 @@
-"""JSON and JSON Lines: every claim in full, the documents to read its occurrences in, the filters used."""
+"""JSON and JSON Lines: every claim in full, the documents and versions its occurrences index, the filters used."""
 
 import datetime
 import json
@@ -6,10 +6,22 @@ import json
 import pytest
 from django.utils import timezone
 
-from annotations.exports import ExportFilters
-from annotations.models import Claim, ClaimOccurrence, Correction, Evidence, ReviewEvent
+from annotations.exports import ExportFilters, records
+from annotations.models import Claim, ClaimOccurrence, Correction, DocumentEvent, DocumentVersion, Evidence, ReviewEvent
 
-from .conftest import APPROVAL, CORRECTION_NOTE, FIRST_APPROVAL, exported, json_lines, utc
+from .conftest import (
+    APPROVAL,
+    CORRECTION_NOTE,
+    DAM_FIRST_TEXT,
+    DAM_PUBLISHED_ON,
+    DAM_TEXT_NOW,
+    DAM_TITLE_NOW,
+    FIRST_APPROVAL,
+    exported,
+    json_lines,
+    sha256,
+    utc,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +41,7 @@ def test_the_header_gives_the_format_the_time_and_the_filters(newsroom):
     assert list(export) == [
         "format", "version", "exported_at", "filters", "filters_described", "history", "documents", "claims",
     ]  # fmt: skip
-    assert (export["format"], export["version"], export["history"]) == ("factcheck-export", 1, False)
+    assert (export["format"], export["version"], export["history"]) == ("factcheck-export", 2, False)
     assert before - datetime.timedelta(seconds=1) <= utc(export["exported_at"]) <= timezone.now()
     assert export["filters"] == {
         "status": ["approved", "in_review"],
@@ -50,43 +62,124 @@ def test_without_filters_the_header_says_any_and_every_claim_is_there(newsroom):
     assert [c["id"] for c in export["claims"]] == list(Claim.objects.order_by("id").values_list("id", flat=True))
 
 
-def test_each_occurrence_gives_the_claim_text_back_from_its_document(newsroom):
+def version_text(document: dict, number: int) -> str:
+    """Return the text of a version of an exported document: the current one's is the document's own."""
+    [version] = [v for v in document["versions"] if v["number"] == number]
+    return document["text"] if number == document["version"] else version["text"]
+
+
+def test_each_occurrence_gives_the_claim_text_back_from_its_version_of_its_document(newsroom):
     export = read_json()
     documents = {document["id"]: document for document in export["documents"]}
-    checked = 0
+    checked = removed = 0
     for claim in export["claims"]:
         stored = list(
             ClaimOccurrence.objects.filter(claim_id=claim["id"])
-            .order_by("document_id", "position")
-            .values_list("document_id", "start", "end", "position")
+            .order_by("document_id", "position", "version")
+            .values_list("document_id", "start", "end", "position", "version", "removed_in")
         )
-        assert [(o["document"], o["start"], o["end"], o["position"]) for o in claim["occurrences"]] == stored
+        assert [
+            (o["document"], o["start"], o["end"], o["position"], o["version"], o["removed_in"])
+            for o in claim["occurrences"]
+        ] == stored
         for occurrence in claim["occurrences"]:
             document = documents[occurrence["document"]]
-            assert document["text"][occurrence["start"] : occurrence["end"]] == claim["text"]
-            assert (occurrence["document_title"], occurrence["document_url"]) == (document["title"], document["url"])
+            text = version_text(document, occurrence["version"])
+            assert text[occurrence["start"] : occurrence["end"]] == claim["text"]
+            assert (occurrence["removed_in"] is None) == (occurrence["version"] == document["version"])
+            assert {key: occurrence[f"document_{key}"] for key in ("title", "url", "publisher", "published_on")} == {
+                key: document[key] for key in ("title", "url", "publisher", "published_on")
+            }
             checked += 1
-    assert checked == Claim.objects.count() + 1  # the first claim occurs in two documents
+            removed += occurrence["removed_in"] is not None
+    assert checked == Claim.objects.count() + 2  # the first claim occurs in three documents
+    assert removed == 1  # the dam's cost, gone from the article's second version
 
 
 def test_the_documents_are_those_the_claims_occur_in_or_cite_with_their_details(newsroom):
     docs = newsroom.docs
     export = read_json(ExportFilters(claim_ids=(newsroom.claims.approved.pk,)))
-    # It occurs in the report and the digest and cites a passage of the survey.
-    assert [d["id"] for d in export["documents"]] == sorted([docs.report.pk, docs.digest.pk, docs.survey.pk])
+    # It occurs in the report, the digest and the dam article and cites a passage of the survey.
+    assert [d["id"] for d in export["documents"]] == sorted(
+        [docs.report.pk, docs.digest.pk, docs.dam.pk, docs.survey.pk]
+    )
     report = export["documents"][0]
     assert report == {
         "id": docs.report.pk,
         "title": "River report",
         "publisher": "River Times",
+        "author": "",
         "url": "https://example.org/river",
         "published_on": "2025-02-27",
+        "language": "",
         "file_name": "",
+        "origin": "file",
         "content_hash": docs.report.content_hash,
+        "version": 1,
+        "revision": 1,
         "loaded_at": report["loaded_at"],
+        "updated_at": report["loaded_at"],
         "text": docs.report.text,
-    }
+        "versions": [
+            {
+                "number": 1, "content_hash": docs.report.content_hash, "url": "https://example.org/river", "html": "",
+                "created_at": report["loaded_at"], "text": None,  # the current version's text is the document's
+            }
+        ],
+    }  # fmt: skip
     assert utc(report["loaded_at"]) == docs.report.loaded_at
+
+
+def test_a_document_that_changed_has_every_version_and_with_the_history_its_events(newsroom):
+    dam = newsroom.docs.dam
+    export = read_json(ExportFilters(document=(dam.pk,)), history=True)
+    [document] = [d for d in export["documents"] if d["id"] == dam.pk]
+    first, second = DocumentVersion.objects.filter(document=dam).order_by("number")
+    assert {key: document[key] for key in ("title", "author", "language", "origin", "version", "revision")} == {
+        "title": DAM_TITLE_NOW, "author": "Jo Reyes", "language": "en-GB", "origin": "web", "version": 2,
+        "revision": 3,  # loaded, a new version, an edit
+    }  # fmt: skip
+    assert (document["published_on"], document["text"]) == (DAM_PUBLISHED_ON.isoformat(), DAM_TEXT_NOW)
+    assert utc(document["updated_at"]) == dam.updated_at > dam.loaded_at
+    assert document["versions"] == [
+        {"number": 1, "content_hash": sha256(DAM_FIRST_TEXT), "url": "https://example.org/dam", "html": "",
+         "created_at": document["versions"][0]["created_at"], "text": DAM_FIRST_TEXT},
+        {"number": 2, "content_hash": sha256(DAM_TEXT_NOW), "url": "https://example.org/dam?page=1", "html": "",
+         "created_at": document["versions"][1]["created_at"], "text": None},
+    ]  # fmt: skip
+    assert [utc(v["created_at"]) for v in document["versions"]] == [first.created_at, second.created_at]
+    events = DocumentEvent.objects.filter(document=dam).order_by("id")
+    assert document["history"] == [
+        {"id": e.pk, "action": e.action, "actor": e.actor.username if e.actor else None, "version": e.version,
+         "details": e.details, "created_at": document["history"][i]["created_at"]}
+        for i, e in enumerate(events)
+    ]  # fmt: skip
+    assert [(h["action"], h["actor"], h["version"]) for h in document["history"]] == [
+        ("loaded", None, 1), ("versioned", "editor1", 2), ("edited", "editor2", 2),
+    ]  # fmt: skip
+    assert document["history"][2]["details"] == {"language": ["en", "en-GB"]}
+    assert [utc(h["created_at"]) for h in document["history"]] == [e.created_at for e in events]
+    # Without the history, no document has one.
+    assert all("history" not in d for d in read_json()["documents"])
+
+
+def test_documents_read_a_few_at_a_time_keep_their_own_versions_and_history(newsroom, monkeypatch):
+    whole = read_json(history=True)
+    monkeypatch.setattr(records, "DOCUMENT_BATCH", 2)
+    assert read_json(history=True)["documents"] == whole["documents"]
+    assert len(whole["documents"]) == DocumentVersion.objects.count() - 1  # the dam article has two
+
+
+def test_a_claim_whose_article_changed_after_its_ruling_says_when(newsroom):
+    records = claims_by_id(read_json())
+    kept, gone = newsroom.claims.approved, newsroom.claims.dam_cost
+    for claim in (kept, gone):  # both had a verdict when the article changed
+        assert records[claim.pk]["source_changed_at"] is not None
+        assert utc(records[claim.pk]["source_changed_at"]) == claim.source_changed_at
+    assert records[newsroom.claims.pending.pk]["source_changed_at"] is None
+    [removed] = records[gone.pk]["occurrences"]
+    assert (removed["document"], removed["version"], removed["removed_in"]) == (newsroom.docs.dam.pk, 1, 2)
+    assert removed["document_title"] == DAM_TITLE_NOW  # the document's details are those of now
 
 
 def test_an_approved_claim_keeps_its_verdict_people_dates_and_evidence(newsroom):
@@ -146,6 +239,10 @@ def test_a_pending_claim_has_empty_values_not_missing_ones(newsroom):
     record = claims_by_id(read_json())[newsroom.claims.pending.pk]
     assert record["verdict"] == record["note"] == record["published_verdict"] == ""
     assert record["assignee"] is record["submitted_by"] is record["approved_by"] is record["approved_at"] is None
+    assert record["source_changed_at"] is None
+    [occurrence] = record["occurrences"]
+    assert occurrence["document_publisher"] == occurrence["document_author"] == ""
+    assert occurrence["document_published_on"] is occurrence["removed_in"] is None
     assert record["evidence"] == record["corrections"] == []
 
 
@@ -208,7 +305,8 @@ def test_json_lines_hold_one_claim_a_line_the_same_records_as_json(newsroom, his
 
 def test_filters_narrow_both_json_and_json_lines(newsroom):
     filters = ExportFilters(verdict=("disputed",))
-    expected = sorted([newsroom.claims.corrected.pk, newsroom.claims.returned.pk, newsroom.claims.disputed.pk])
+    claims = newsroom.claims
+    expected = sorted([claims.corrected.pk, claims.returned.pk, claims.disputed.pk, claims.dam_cost.pk])
     assert [c["id"] for c in read_json(filters)["claims"]] == expected
     assert [c["id"] for c in json_lines(exported("jsonl", filters))] == expected
 

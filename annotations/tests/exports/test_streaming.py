@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from annotations import workflow
 from annotations.exports import FORMATS, ExportFilters, csv_format, export, records
-from annotations.models import Claim
+from annotations.models import Claim, ClaimOccurrence
 from annotations.tests.conftest import document_input
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +63,26 @@ def test_the_queries_are_the_same_for_5_claims_as_for_60(approved_document, name
     counted = queries_of(name, few, history=history)
     assert queries_of(name, many, history=history) == counted
     assert counted <= 10
+
+
+@pytest.mark.parametrize("name, history", CASES, ids=CASE_IDS)
+def test_the_queries_are_the_same_for_one_document_as_for_two_with_several_versions(
+    approved_document, editor, name, history
+):
+    one = approved_document(12, "barge")
+    before = queries_of(name, one, history=history)
+    two = ExportFilters(document=(*one.document, *approved_document(12, "ferry").document))
+    for topic, [document] in (("barge", one.document), ("ferry", two.document[1:])):
+        for version in (2, 3):  # each drops the first sentence left (and the last version's new one), adds one
+            sentences = [
+                f"The {topic} report {i} counts {i * 7 + 3} boats on the river." for i in range(version - 1, 12)
+            ]
+            sentences.append(f"Version {version} of the {topic} report adds {version * 11} more boats.")
+            new = document_input(" ".join(sentences), topic, sentences)
+            workflow.document_new_version(document_id=document, new=new, actor=editor)
+    assert ClaimOccurrence.objects.filter(removed_in__isnull=False).count() == 2 * 3
+    assert (one.claims().count(), two.claims().count()) == (14, 28)
+    assert queries_of(name, one, history=history) == queries_of(name, two, history=history) == before
 
 
 @pytest.mark.parametrize("name, history", CASES, ids=CASE_IDS)

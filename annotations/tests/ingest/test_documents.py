@@ -31,10 +31,13 @@ def test_seed_claims_match_the_golden_file():
 def test_seed_documents():
     parsed = [document_from_path(path) for path in SEEDS]
 
-    assert [p.document.title for p in parsed] == [
-        "Document 000 cc4867dd70f73411",
-        "Document 003 2948cc43451889e2",
+    # Each seed ships its metadata beside it (NAME.json): a BBC summary and an AP story of one event.
+    assert [(p.document.title, p.document.publisher, p.document.language) for p in parsed] == [
+        ("Cuba says 32 of its nationals were killed in the US operation to seize Maduro", "BBC News", "en"),
+        ("Cuba says 32 of its officers were killed in the US strikes in Venezuela", "Associated Press", "en"),
     ]
+    assert [str(p.document.published_on) for p in parsed] == ["2026-01-05", "2026-01-05"]
+    assert parsed[1].document.author == "Rodríguez"
     assert [p.document.file_name for p in parsed] == [path.name for path in SEEDS]
     assert [p.document.text for p in parsed] == [path.read_text("utf-8") for path in SEEDS]
     assert [len(p.document.sentences) for p in parsed] == [16, 14]

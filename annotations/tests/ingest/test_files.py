@@ -17,12 +17,19 @@ from annotations.ingest.files import (
 # --- Reading ------------------------------------------------------------------------------------
 
 
-def test_read_text_keeps_the_text_exactly(tmp_path):
-    raw = "First line.\r\n\r\n  Indented “quote”  line.\n\n\n"
+def test_read_text_keeps_the_text_exactly_but_for_line_ends(tmp_path):
+    raw = "First line.\r\n\r\n  Indented “quote”  line.\rOld Mac line.\n\n\n"
     path = tmp_path / "doc.txt"
     path.write_bytes(raw.encode("utf-8"))
 
-    assert read_text(path) == raw
+    assert read_text(path) == "First line.\n\n  Indented “quote”  line.\nOld Mac line.\n\n\n"
+
+
+def test_read_text_decodes_other_encodings(tmp_path):
+    path = tmp_path / "latin.txt"
+    path.write_bytes("Café society.".encode("latin-1"))
+
+    assert read_text(path) == "Café society."
 
 
 def test_read_text_drops_only_a_byte_order_mark(tmp_path):
@@ -39,9 +46,9 @@ def test_read_text_drops_only_a_byte_order_mark(tmp_path):
         (b" \n\t\r\n  \n", "is empty"),
         ("\ufeff  \n".encode(), "is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks binary (NUL bytes)"),
-        ("Plain text.".encode("utf-16"), "looks binary (NUL bytes)"),
-        ("Café society.".encode("latin-1"), "is not UTF-8 text (invalid byte 0xe9 at offset 3)"),
-        (b"ok\xff", "is not UTF-8 text (invalid byte 0xff at offset 2)"),
+        ("Plain text.".encode("utf-16-le"), "looks binary (NUL bytes)"),
+        (b"\x01\x02\x03\xff", "looks binary (not UTF-8, and no text encoding fits it)"),
+        (b"%PDF-1.7\n", "looks like a PDF, not text"),
     ],
 )
 def test_decode_text_refuses_with_a_one_line_reason(data, reason):
@@ -95,9 +102,9 @@ def test_metadata_is_optional_and_may_be_partial(tmp_path):
     [
         ('{"title": "x",}', "is not valid JSON (Expecting property name enclosed in double quotes "
                             "at line 1 column 15)"),
-        ("[1, 2]", "must hold a JSON object with any of title, publisher, url, published"),
+        ("[1, 2]", "must hold a JSON object with any of title, publisher, author, url, published, language"),
         ('{"date": "2026-01-05"}', "has an unknown field 'date' (expected any of title, "
-                                   "publisher, url, published)"),
+                                   "publisher, author, url, published, language)"),
         ('{"title": 12}', "field 'title' must be a string, not 12"),
         ('{"published": "05/01/2026"}', "field 'published' must be a date as YYYY-MM-DD, "
                                         "not '05/01/2026'"),

@@ -1,8 +1,9 @@
 """Reading a backup back (``workflow.backup``): each bad file is refused naming its first bad record, writing nothing.
 
-The backup here is written by hand (``conftest.valid_backup``), small and complete, so that each test spoils one
-thing in it; ``test_restore.py`` restores it whole, and ``tests/commands/test_import_claims.py`` restores real
-exports of a database built through the workflow.
+The backups here are written by hand, small and complete, so that each test spoils one thing in them: one of
+format version 1 (``conftest.valid_backup``) and the same in version 2 with documents' versions and history
+(``valid_backup_v2`` below); ``test_restore.py`` restores them whole, and
+``tests/commands/test_import_claims.py`` restores real exports of a database built through the workflow.
 """
 
 import copy
@@ -12,10 +13,19 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError
 
-from annotations.models import Claim, ClaimOccurrence, Correction, Evidence, ReviewEvent, SourceDocument
+from annotations.models import (
+    Claim,
+    ClaimOccurrence,
+    Correction,
+    DocumentEvent,
+    DocumentVersion,
+    Evidence,
+    ReviewEvent,
+    SourceDocument,
+)
 from annotations.workflow.backup import RestoreError, parse_backup
 
-from .conftest import CLAIM, PASSAGE, REPORT, at, import_file, sha, valid_backup
+from .conftest import CLAIM, PASSAGE, REPORT, SECOND, SURVEY, at, event, import_file, sha, valid_backup
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +37,8 @@ def refused(tmp_path, content) -> str:
     users = get_user_model().objects.count()
     with pytest.raises(CommandError) as raised:
         import_file(tmp_path, content)
-    for model in (SourceDocument, Claim, ClaimOccurrence, Evidence, ReviewEvent, Correction):
+    for model in (SourceDocument, DocumentVersion, DocumentEvent, Claim, ClaimOccurrence, Evidence, ReviewEvent,
+                  Correction):  # fmt: skip
         assert not model.objects.exists(), model
     assert get_user_model().objects.count() == users
     message = str(raised.value)
@@ -68,8 +79,12 @@ BAD_FILES = {
         "file: format: 'claimreview' is not 'factcheck-export': this is not an export of claims",
     ),
     "version": (
-        lambda data: data.update(version=2),
-        "file: version: 2 is not supported (this tool reads version 1)",
+        lambda data: data.update(version=3),
+        "file: version: 3 is not supported (this tool reads versions 1 and 2)",
+    ),
+    "version-not-a-number": (
+        lambda data: data.update(version=True),
+        "file: version: true is not supported (this tool reads versions 1 and 2)",
     ),
     "without-history": (
         lambda data: data.update(history=False),
@@ -254,3 +269,313 @@ def test_a_bad_record_after_many_good_ones_is_refused_too(tmp_path):
 def test_restore_error_is_a_value_error_naming_the_record():
     with pytest.raises(RestoreError, match=r"^claims\[0\] \(id 10\): evidence\[0\]\.stance: 'maybe' is not a stance$"):
         parse_backup(spoil(lambda data: claim0(data)["evidence"][0].update(stance="maybe")))
+
+
+def test_a_version_1_backup_gives_each_document_its_first_version_and_a_loaded_event():
+    backup = parse_backup(valid_backup())
+    assert backup.version == 1
+    assert [
+        (v["document"], v["number"], v["text"], v["content_hash"], v["html"], v["url"]) for v in backup.versions
+    ] == [
+        (3, 1, REPORT, sha(REPORT), "", "https://example.org/river"),
+        (5, 1, SURVEY, sha(SURVEY), "", ""),
+    ]
+    loaded = datetime.datetime(2025, 3, 1, 9, tzinfo=UTC)
+    assert {v["created_at"] for v in backup.versions} == {loaded}
+    assert backup.document_events == [
+        {"document": pk, "actor": None, "action": "loaded", "version": 1, "details": {}, "created_at": loaded}
+        for pk in (3, 5)
+    ]
+    for document in backup.documents:
+        assert {key: document[key] for key in ("author", "language", "origin", "version", "revision")} == {
+            "author": "", "language": "", "origin": "file", "version": 1, "revision": 1,
+        }  # fmt: skip
+        assert document["updated_at"] == document["loaded_at"]
+    assert {(o["version"], o["removed_in"]) for o in backup.occurrences} == {(1, None)}
+    assert {c["source_changed_at"] for c in backup.claims} == {None}
+
+
+# --- Format version 2: documents' versions and history ----------------------------------------------
+
+GONE = "The river is 300 kilometres long."
+# The report's first version: the first claim, a sentence its second version (REPORT, the text of now) dropped,
+# and a longer tail; the second claim came with the second version.
+FIRST_REPORT = f"{CLAIM} {GONE} The council will publish its own figures next week."
+CHANGED = {"document_id": 3, "document": "River report", "version": 2}
+
+
+def document_event(pk, action, actor, version, day, details=None):
+    return {"id": pk, "action": action, "actor": actor, "version": version, "details": details or {},
+            "created_at": at(day)}  # fmt: skip
+
+
+def occurrence(start, text, position, version, removed_in=None):
+    return {
+        "document": 3, "document_title": "River report", "document_url": "https://example.org/river",
+        "document_publisher": "River Times", "document_author": "Ana Ruiz", "document_published_on": "2025-02-27",
+        "start": start, "end": start + len(text), "position": position, "version": version, "removed_in": removed_in,
+    }  # fmt: skip
+
+
+def valid_backup_v2() -> dict:
+    """Return the hand-written backup in format version 2: the report changed on day 7, after the last ruling.
+
+    Its second version kept the first claim (ruled: its source changed), dropped claim 12's sentence (kept as an
+    occurrence of version 1, ``removed_in`` 2) and brought the second claim; its language was edited on day 8.
+    Claim 11 cites a passage of the first version that the shorter second one no longer reaches.
+    """
+    data = valid_backup()
+    data["version"] = 2
+    report, survey = data["documents"]
+    report.update(
+        author="Ana Ruiz", language="en", origin="web", version=2, revision=3, updated_at=at(8),
+        versions=[
+            {"number": 1, "content_hash": sha(FIRST_REPORT), "url": "https://example.org/river",
+             "html": "<p>First</p>", "created_at": at(1), "text": FIRST_REPORT},
+            {"number": 2, "content_hash": sha(REPORT), "url": "https://example.org/river?page=1", "html": "",
+             "created_at": at(7), "text": None},
+        ],
+        history=[
+            document_event(50, "loaded", None, 1, day=1),
+            document_event(51, "versioned", "editor1", 2, day=7,
+                           details={"claims_added": [11], "claims_removed": [12], "metadata": {}}),
+            document_event(52, "edited", "reviewer1", 2, day=8, details={"language": ["", "en"]}),
+        ],
+    )  # fmt: skip
+    survey.update(
+        author="", language="", origin="file", version=1, revision=1, updated_at=at(1),
+        versions=[{"number": 1, "content_hash": sha(SURVEY), "url": "", "html": "", "created_at": at(1), "text": None}],
+        history=[document_event(53, "loaded", None, 1, day=1)],
+    )  # fmt: skip
+    first, second = data["claims"]
+    first["source_changed_at"] = at(7)
+    first["occurrences"] = [occurrence(0, CLAIM, 0, 2)]  # moved to the second version, where it stands the same
+    first["history"].append(
+        event(45, "source_changed", None, "approved", "approved", ("disputed", "disputed"), 11, 7,
+              details={**CHANGED, "sentence": "kept"})
+    )  # fmt: skip
+    second.update(source_changed_at=None, created_at=at(7), updated_at=at(7))
+    second["occurrences"] = [occurrence(len(CLAIM) + 1, SECOND, 1, 2)]
+    for item in second["history"]:
+        item["created_at"] = at(7)
+    tail = FIRST_REPORT.index("The council")
+    second["evidence"] = [
+        {"id": 22, "stance": "context", "url": "", "document": 3, "start": tail, "end": len(FIRST_REPORT),
+         "title": "", "excerpt": FIRST_REPORT[tail:], "added_by": "reviewer1", "added_at": at(7)},
+    ]  # fmt: skip
+    data["claims"].append(
+        {
+            "id": 12, "text": GONE, "text_hash": sha(GONE), "status": "pending", "verdict": "", "note": "",
+            "version": 1, "assignee": None, "submitted_by": None, "approved_by": None, "approved_at": None,
+            "published_at": None, "published_verdict": "", "published_note": "", "speaker": "",
+            "has_number": True, "has_quote": False, "created_at": at(1), "updated_at": at(1),
+            "source_changed_at": None,
+            "occurrences": [occurrence(len(CLAIM) + 1, GONE, 1, 1, removed_in=2)],  # position 1 of version 1
+            "evidence": [], "corrections": [],
+            "history": [
+                event(38, "created", None, "", "pending", details={"document_id": 3, "document": "River report"}),
+                event(39, "source_changed", None, "pending", "pending", day=7,
+                      details={**CHANGED, "sentence": "removed"}),
+            ],
+        }
+    )  # fmt: skip
+    return data
+
+
+def test_parse_a_version_2_backup_gives_the_versions_history_and_removed_occurrences():
+    backup = parse_backup(valid_backup_v2())
+    assert backup.version == 2
+    assert backup.usernames == {"editor1", "reviewer1", "reviewer2"}
+    assert [(v["document"], v["number"], v["text"], v["url"], v["html"]) for v in backup.versions] == [
+        (3, 1, FIRST_REPORT, "https://example.org/river", "<p>First</p>"),
+        (3, 2, REPORT, "https://example.org/river?page=1", ""),  # the current version's text is the document's
+        (5, 1, SURVEY, "", ""),
+    ]
+    assert [(e["id"], e["document"], e["action"], e["actor"], e["version"]) for e in backup.document_events] == [
+        (50, 3, "loaded", None, 1), (51, 3, "versioned", "editor1", 2), (52, 3, "edited", "reviewer1", 2),
+        (53, 5, "loaded", None, 1),
+    ]  # fmt: skip
+    report = backup.documents[0]
+    assert {key: report[key] for key in ("author", "language", "origin", "version", "revision", "updated_at")} == {
+        "author": "Ana Ruiz", "language": "en", "origin": "web", "version": 2, "revision": 3,
+        "updated_at": datetime.datetime(2025, 3, 8, 9, tzinfo=UTC),
+    }  # fmt: skip
+    assert [(o["claim"], o["version"], o["removed_in"], o["position"]) for o in backup.occurrences] == [
+        (10, 2, None, 0), (11, 2, None, 1), (12, 1, 2, 1),
+    ]  # fmt: skip
+    assert [c["source_changed_at"] for c in backup.claims] == [datetime.datetime(2025, 3, 7, 9, tzinfo=UTC), None, None]
+    assert backup.evidence[-1]["end"] == len(FIRST_REPORT) > len(REPORT)  # a passage of the longer first version
+
+
+def report_of(data):
+    return data["documents"][0]
+
+
+def gone_occurrence(data):
+    return data["claims"][2]["occurrences"][0]
+
+
+def without_first_version(data):
+    report_of(data)["versions"].pop(0)
+    data["claims"][1]["evidence"] = []  # its passage is the first version's: it would be refused first
+
+
+GONE_START = len(CLAIM) + 1
+BAD_FILES_V2 = {
+    "origin": (
+        lambda data: report_of(data).update(origin="email"),
+        "documents[0] (id 3): origin: 'email' is not a document origin",
+    ),
+    "version-zero": (
+        lambda data: report_of(data).update(version=0),
+        "documents[0] (id 3): version: 0 is out of range (1 to 2147483647)",
+    ),
+    "revision-missing": (lambda data: report_of(data).pop("revision"), "documents[0] (id 3): revision: missing"),
+    "author-too-long": (
+        lambda data: report_of(data).update(author="x" * 301),
+        "documents[0] (id 3): author: is too long (301 characters; at most 300)",
+    ),
+    "language-not-text": (
+        lambda data: report_of(data).update(language=5),
+        "documents[0] (id 3): language: expected text, got 5",
+    ),
+    "updated-at-naive": (
+        lambda data: report_of(data).update(updated_at="2025-03-08T09:00:00"),
+        "documents[0] (id 3): updated_at: expected a date-time with its time zone (ISO 8601), "
+        "got '2025-03-08T09:00:00'",
+    ),
+    "versions-missing": (lambda data: report_of(data).pop("versions"), "documents[0] (id 3): versions: missing"),
+    "current-version-missing": (
+        lambda data: report_of(data)["versions"].pop(),
+        "documents[0] (id 3): versions: version 2, the current one, is missing",
+    ),
+    "version-number-zero": (
+        lambda data: report_of(data)["versions"][0].update(number=0),
+        "documents[0] (id 3): versions[0].number: 0 is out of range (1 to 2147483647)",
+    ),
+    "version-after-current": (
+        lambda data: report_of(data)["versions"][0].update(number=3),
+        "documents[0] (id 3): versions[0].number: 3 is after the document's current version 2",
+    ),
+    "version-twice": (
+        lambda data: report_of(data)["versions"][1].update(number=1),
+        "documents[0] (id 3): versions[1].number: version 1 is used twice (first by documents[0] (id 3) versions[0])",
+    ),
+    "version-hash": (
+        lambda data: report_of(data)["versions"][0].update(content_hash=sha("another text")),
+        "documents[0] (id 3): versions[0].content_hash: is not the SHA-256 of the version's text",
+    ),
+    "current-version-hash": (
+        lambda data: report_of(data)["versions"][1].update(content_hash=sha(FIRST_REPORT)),
+        "documents[0] (id 3): versions[1].content_hash: is not the SHA-256 of the version's text",
+    ),
+    "current-version-text": (
+        lambda data: report_of(data)["versions"][1].update(text=REPORT),
+        "documents[0] (id 3): versions[1].text: expected null: the current version's text is the document's own",
+    ),
+    "older-version-without-text": (
+        lambda data: report_of(data)["versions"][0].update(text=None),
+        "documents[0] (id 3): versions[0].text: expected a value, got null",
+    ),
+    "version-url-too-long": (
+        lambda data: report_of(data)["versions"][0].update(url="https://example.org/" + "a" * 2000),
+        "documents[0] (id 3): versions[0].url: is too long (2020 characters; at most 2000)",
+    ),
+    "version-date": (
+        lambda data: report_of(data)["versions"][1].update(created_at=None),
+        "documents[0] (id 3): versions[1].created_at: expected a value, got null",
+    ),
+    "history-missing": (lambda data: report_of(data).pop("history"), "documents[0] (id 3): history: missing"),
+    "document-action": (
+        lambda data: report_of(data)["history"][1].update(action="deleted"),
+        "documents[0] (id 3): history[1].action: 'deleted' is not a document action",
+    ),
+    "document-event-after-current": (
+        lambda data: report_of(data)["history"][2].update(version=3),
+        "documents[0] (id 3): history[2].version: 3 is after the document's current version 2",
+    ),
+    "document-event-id-twice": (
+        lambda data: data["documents"][1]["history"][0].update(id=50),
+        "documents[1] (id 5): history[0].id: id 50 is used twice (first by documents[0] (id 3) history[0])",
+    ),
+    "document-event-actor": (
+        lambda data: report_of(data)["history"][1].update(actor=""),
+        "documents[0] (id 3): history[1].actor: expected a username (at most 150 characters), got ''",
+    ),
+    "document-event-details": (
+        lambda data: report_of(data)["history"][1].update(details="changed"),
+        "documents[0] (id 3): history[1].details: expected an object, got 'changed'",
+    ),
+    "source-changed-at": (
+        lambda data: claim0(data).update(source_changed_at="yesterday"),
+        "claims[0] (id 10): source_changed_at: expected a date-time with its time zone (ISO 8601), got 'yesterday'",
+    ),
+    "source-changed-at-missing": (
+        lambda data: claim0(data).pop("source_changed_at"),
+        "claims[0] (id 10): source_changed_at: missing",
+    ),
+    "occurrence-version-missing": (
+        lambda data: gone_occurrence(data).pop("version"),
+        "claims[2] (id 12): occurrences[0].version: missing",
+    ),
+    "occurrence-version-after-current": (
+        lambda data: gone_occurrence(data).update(version=3),
+        "claims[2] (id 12): occurrences[0].version: 3 is after document 3's current version 2",
+    ),
+    "occurrence-version-not-in-the-file": (
+        without_first_version,
+        "claims[2] (id 12): occurrences[0].version: version 1 of document 3 is not in the file",
+    ),
+    "removed-in-not-after-version": (
+        lambda data: gone_occurrence(data).update(removed_in=1),
+        "claims[2] (id 12): occurrences[0].removed_in: 1 is not after its version 1",
+    ),
+    "removed-in-after-current": (
+        lambda data: gone_occurrence(data).update(removed_in=3),
+        "claims[2] (id 12): occurrences[0].removed_in: 3 is after document 3's current version 2",
+    ),
+    "removed-in-not-a-number": (
+        lambda data: gone_occurrence(data).update(removed_in="2"),
+        "claims[2] (id 12): occurrences[0].removed_in: expected a whole number, got '2'",
+    ),
+    "occurrence-in-the-wrong-version": (
+        lambda data: gone_occurrence(data).update(version=2, removed_in=None),
+        f"claims[2] (id 12): occurrences[0].end: {GONE_START}-{GONE_START + len(GONE)} of version 2 of document 3 "
+        f"reads {REPORT[GONE_START : GONE_START + len(GONE)]!r}, not the claim's text",
+    ),
+    "occurrence-outside-its-version": (
+        lambda data: claim0(data)["occurrences"][0].update(start=len(REPORT) - 5, end=len(REPORT) + 5),
+        f"claims[0] (id 10): occurrences[0].end: {len(REPORT) - 5}-{len(REPORT) + 5} is not a passage of version 2 "
+        f"of document 3 (its text is {len(REPORT)} characters)",
+    ),
+    "same-position-in-the-same-version": (
+        lambda data: data["claims"][1]["occurrences"][0].update(position=0),
+        "claims[1] (id 11): occurrences[0].position: position 0 in version 2 of document 3 is used twice "
+        "(first by claims[0] (id 10) occurrences[0])",
+    ),
+    "evidence-outside-every-version": (
+        lambda data: data["claims"][1]["evidence"][0].update(end=len(FIRST_REPORT) + 1),
+        f"claims[1] (id 11): evidence[0].end: {FIRST_REPORT.index('The council')}-{len(FIRST_REPORT) + 1} is not a "
+        f"passage of document 3 (its longest version is {len(FIRST_REPORT)} characters)",
+    ),
+}
+
+
+def spoil_v2(change):
+    data = valid_backup_v2()
+    change(data)
+    return data
+
+
+@pytest.mark.parametrize("change, message", BAD_FILES_V2.values(), ids=BAD_FILES_V2.keys())
+def test_a_bad_version_2_file_is_refused_naming_the_record_and_nothing_is_written(tmp_path, change, message):
+    assert refused(tmp_path, spoil_v2(change)) == message
+
+
+def test_a_version_1_record_needs_none_of_the_fields_version_2_added():
+    data = valid_backup()
+    assert "versions" not in data["documents"][0] and "version" not in claim0(data)["occurrences"][0]
+    parse_backup(data)  # no refusal
+    data["version"] = 2
+    with pytest.raises(RestoreError, match=r"^documents\[0\] \(id 3\): author: missing$"):
+        parse_backup(data)

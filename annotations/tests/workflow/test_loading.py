@@ -20,7 +20,7 @@ from annotations.models import (
     TermCount,
     TermPosting,
 )
-from annotations.tests.conftest import SECOND_CLAIM_TEXT, triggers_off
+from annotations.tests.conftest import SECOND_CLAIM_TEXT, wipe_loaded_data
 from annotations.workflow import loading
 
 from .conftest import PENDING, event_fields
@@ -144,11 +144,7 @@ def test_batched_and_one_by_one_loading_store_the_same(tmp_path, monkeypatch):
     monkeypatch.setattr(loading, "BATCH_SENTENCES", 1)  # a batch per document
     loading.load_paths(paths)
     one_by_one = snapshot()
-    with triggers_off():  # the history refuses deletes
-        for model in (Suggestion, TermPosting, TermCount, ReviewEvent, ClaimOccurrence):
-            model.objects.all()._raw_delete(model.objects.db)
-        Claim.objects.all()._raw_delete(Claim.objects.db)
-        SourceDocument.objects.all()._raw_delete(SourceDocument.objects.db)
+    wipe_loaded_data()
     monkeypatch.setattr(loading, "BATCH_SENTENCES", 10_000)
     loading.load_paths(paths)
     assert snapshot() == one_by_one
@@ -232,10 +228,10 @@ def test_a_file_that_breaks_the_splitter_is_refused_and_the_others_load(tmp_path
     paths = write(tmp_path, [article(1), article(2)])
     real = ingest_documents.extract_sentences
 
-    def fragile(text):
+    def fragile(text, **options):
         if "district 2" in text:
             raise IndexError("list index out of range")
-        return real(text)
+        return real(text, **options)
 
     monkeypatch.setattr(ingest_documents, "extract_sentences", fragile)
     summary = loading.load_paths(paths)
@@ -282,9 +278,7 @@ def full_snapshot():
 
 
 def wipe():
-    with triggers_off():  # the history refuses deletes
-        for model in (Suggestion, TermPosting, TermCount, ReviewEvent, ClaimOccurrence, Claim, SourceDocument):
-            model.objects.all()._raw_delete(model.objects.db)
+    wipe_loaded_data()
 
 
 def assert_whole_documents(sentences_per_text):

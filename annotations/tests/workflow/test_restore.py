@@ -1,7 +1,8 @@
 """Restoring a checked backup (``workflow.restore``): written as it was, into an empty database only.
 
-The backup is the hand-written one of ``conftest.valid_backup``; ``tests/commands/test_import_claims.py``
-restores real exports of a database built through the workflow, through the command.
+The backups are the hand-written ones of ``conftest.valid_backup`` (format version 1) and
+``test_backup.valid_backup_v2``; ``tests/commands/test_import_claims.py`` restores real exports of a database
+built through the workflow, through the command.
 """
 
 import datetime
@@ -10,12 +11,23 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from annotations import workflow
+from annotations.ingest.documents import DocumentInput
+from annotations.ingest.sentence import Sentence
 from annotations.ingest.signals import claim_signals
-from annotations.models import Claim, ClaimOccurrence, Correction, ReviewEvent, SourceDocument
+from annotations.models import (
+    Claim,
+    ClaimOccurrence,
+    Correction,
+    DocumentEvent,
+    DocumentVersion,
+    ReviewEvent,
+    SourceDocument,
+)
 from annotations.tests.conftest import SURVEY_CLAIM_TEXT, SURVEY_TEXT
 from annotations.workflow import read_backup
 
-from .conftest import CORRECTION, SECOND, import_file, valid_backup, write_backup
+from .conftest import CORRECTION, REPORT, SECOND, SURVEY, import_file, sha, valid_backup, write_backup
+from .test_backup import FIRST_REPORT, valid_backup_v2
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +70,78 @@ def test_the_hand_written_backup_restores(tmp_path):
     assert users.count() == 3 and not any(user.is_active or user.has_usable_password() for user in users)
 
 
+def test_a_version_1_backup_gives_each_document_its_version_1_and_a_loaded_event(tmp_path):
+    import_file(tmp_path, valid_backup())
+    loaded = datetime.datetime(2025, 3, 1, 9, tzinfo=UTC)
+    assert list(
+        SourceDocument.objects.order_by("id").values_list(
+            "id", "author", "language", "origin", "version", "revision", "loaded_at", "updated_at"
+        )
+    ) == [(3, "", "", "file", 1, 1, loaded, loaded), (5, "", "", "file", 1, 1, loaded, loaded)]
+    assert list(
+        DocumentVersion.objects.order_by("document_id").values_list(
+            "document_id", "number", "text", "content_hash", "html", "url", "created_at"
+        )
+    ) == [
+        (3, 1, REPORT, sha(REPORT), "", "https://example.org/river", loaded),
+        (5, 1, SURVEY, sha(SURVEY), "", "", loaded),
+    ]
+    assert list(
+        DocumentEvent.objects.order_by("id").values_list("document_id", "actor", "action", "version", "details")
+    ) == [(3, None, "loaded", 1, {}), (5, None, "loaded", 1, {})]
+    assert set(ClaimOccurrence.objects.values_list("version", "removed_in")) == {(1, None)}
+    assert set(Claim.objects.values_list("source_changed_at", flat=True)) == {None}
+
+
+def test_a_version_2_backup_restores_versions_history_and_removed_occurrences_as_they_were(tmp_path):
+    import_file(tmp_path, valid_backup_v2())
+
+    report = SourceDocument.objects.get(pk=3)
+    assert (report.text, report.version, report.revision, report.author, report.language, report.origin) == (
+        REPORT, 2, 3, "Ana Ruiz", "en", "web",
+    )  # fmt: skip
+    assert report.updated_at == datetime.datetime(2025, 3, 8, 9, tzinfo=UTC)
+    assert list(
+        DocumentVersion.objects.order_by("document_id", "number").values_list(
+            "document_id", "number", "text", "content_hash", "html", "url"
+        )
+    ) == [
+        (3, 1, FIRST_REPORT, sha(FIRST_REPORT), "<p>First</p>", "https://example.org/river"),
+        (3, 2, REPORT, sha(REPORT), "", "https://example.org/river?page=1"),
+        (5, 1, SURVEY, sha(SURVEY), "", ""),
+    ]
+    events = DocumentEvent.objects.order_by("id")
+    assert [(e.pk, e.document_id, e.action, e.actor and e.actor.username, e.version) for e in events] == [
+        (50, 3, "loaded", None, 1), (51, 3, "versioned", "editor1", 2), (52, 3, "edited", "reviewer1", 2),
+        (53, 5, "loaded", None, 1),
+    ]  # fmt: skip
+    assert events.get(pk=52).details == {"language": ["", "en"]}
+    assert events.get(pk=52).created_at == datetime.datetime(2025, 3, 8, 9, tzinfo=UTC)
+    assert list(
+        ClaimOccurrence.objects.order_by("claim_id").values_list("claim_id", "position", "version", "removed_in")
+    ) == [(10, 0, 2, None), (11, 1, 2, None), (12, 1, 1, 2)]
+    assert Claim.objects.get(pk=10).source_changed_at == datetime.datetime(2025, 3, 7, 9, tzinfo=UTC)
+    assert list(ReviewEvent.objects.filter(claim_id=12).values_list("action", flat=True)) == [
+        "created",
+        "source_changed",
+    ]
+
+
+def test_after_a_restore_new_versions_and_document_events_take_new_ids(tmp_path, editor):
+    import_file(tmp_path, valid_backup_v2())
+    text = f"{SURVEY} A second sentence came later."
+    new = DocumentInput(text=text, title="Plastic survey", sentences=[Sentence(start=0, end=len(SURVEY), text=SURVEY)])
+    workflow.document_new_version(document_id=5, new=new, actor=editor)
+    workflow.document_edit(document_id=3, actor=editor, language="en-GB")
+    assert DocumentVersion.objects.get(document_id=5, number=2).pk > max(
+        DocumentVersion.objects.filter(document_id=3).values_list("pk", flat=True)
+    )
+    assert list(DocumentEvent.objects.filter(pk__gt=53).order_by("id").values_list("document_id", "action")) == [
+        (5, "versioned"),
+        (3, "edited"),
+    ]
+
+
 def test_signals_in_the_backup_are_restored_and_older_backups_get_them_computed(tmp_path):
     data = valid_backup()
     data["claims"][0].update(speaker="the river authority", has_number=False, has_quote=True)  # as the file says
@@ -76,6 +160,9 @@ def test_signals_in_the_backup_are_restored_and_older_backups_get_them_computed(
 def test_the_workflow_refuses_too_inside_its_transaction(tmp_path, load_document):
     backup = read_backup(write_backup(tmp_path, valid_backup()))
     load_document(SURVEY_TEXT, "Plastic survey", [SURVEY_CLAIM_TEXT])
-    with pytest.raises(workflow.WorkflowError, match="already holds documents, claims and review events"):
+    with pytest.raises(
+        workflow.WorkflowError,
+        match="already holds documents, document versions, document events, claims and review events",
+    ):
         workflow.claims_restore(backup=backup)
     assert Claim.objects.count() == 1

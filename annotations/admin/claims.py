@@ -1,4 +1,4 @@
-"""The editors' and reviewers' workspace in the Django admin.
+"""The claims in the admin: the list with its filters and bulk actions, the claim page, the review queue.
 
 Thin: generic add/change/delete forms are off; every change is a call into ``annotations.workflow``,
 and every refusal comes back as the workflow's message. Read paths come from ``selectors``.
@@ -14,52 +14,15 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from . import corroboration, exports, forms, roles, selectors, vocabulary, workflow
-from .actions import APPROVE, ASSIGN, BY_NAME, CLAIM_ACTIONS
-from .models import Claim, ClaimStatus, ReviewEvent, SourceDocument
-from .pagination import FirstGroupPaginator
+from .. import corroboration, exports, forms, roles, selectors, vocabulary, workflow
+from ..actions import APPROVE, ASSIGN, BY_NAME, CLAIM_ACTIONS
+from ..models import Claim, SourceDocument
+from ..pagination import FirstGroupPaginator
+from .common import ReadOnlyAdminMixin, RoleRequiredMixin, as_id, badge, form_problems
 
 MSG_BULK_UNSEEN = "not approved: approve only claims shown on the page, so that you have seen their verdict."
 MSG_UNKNOWN_ACTION = "Unknown action {name!r}."
-
-
-def badge(label, colour):
-    return format_html('<span class="fc-badge" style="background:{}">{}</span>', colour, label)
-
-
-class ReadOnlyAdminMixin(admin.ModelAdmin):
-    """No add, change or delete through generic admin forms: writes go through the workflow."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class RoleRequiredMixin(admin.ModelAdmin):
-    """Users without a fact-check role see nothing."""
-
-    def has_module_permission(self, request):
-        return roles.has_role(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return roles.has_role(request.user)
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return queryset if roles.has_role(request.user) else queryset.none()
-
-
-def as_id(value) -> int | None:
-    """Return ``value`` as a database id, or None if it is not one (e.g. "abc", "²", 10**30)."""
-    value = str(value or "")
-    if value.isascii() and value.isdigit() and 0 < int(value) < 2**63:
-        return int(value)
-    return None
+MSG_SOURCE_CHANGED = "An article it appears in changed after its verdict was ruled."
 
 
 # --- Claim list filters -------------------------------------------------------------------------
@@ -159,6 +122,12 @@ class HasQuoteFilter(YesNoFilter):
     condition = Q(has_quote=True)
 
 
+class SourceChangedFilter(YesNoFilter):
+    title = "source changed after the verdict"
+    parameter_name = "source_changed"
+    condition = Q(source_changed_at__isnull=False)
+
+
 # Check-worthiness signals, sorted by: neither, a quote, a number, both.
 SIGNALS_ORDER = Case(
     When(has_number=True, has_quote=True, then=Value(3)),
@@ -191,7 +160,7 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display_links = ("short_text",)
     list_filter = (
         AwaitingMyReviewFilter, AssigneeFilter, "status", "verdict", AttributedFilter, HasNumberFilter, HasQuoteFilter,
-        DocumentFilter,
+        SourceChangedFilter, DocumentFilter,
     )  # fmt: skip
     search_fields = ("text",)
     list_per_page = 50
@@ -237,7 +206,10 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="claim", ordering="text")
     def short_text(self, claim):
-        return format_html('<span title="{}">{}</span>', claim.text, Truncator(claim.text).chars(110))
+        text = format_html('<span title="{}">{}</span>', claim.text, Truncator(claim.text).chars(110))
+        if claim.source_changed_at:
+            return format_html('{} <span class="fc-flag" title="{}">source changed</span>', text, MSG_SOURCE_CHANGED)
+        return text
 
     @admin.display(description="said by", ordering="speaker", empty_value="—")
     def speaker_name(self, claim):
@@ -407,11 +379,7 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             return {}, None
         form = forms.action_form(action)(request.POST, choices=self._choices(claim, action))
         if not form.is_valid():
-            problems = "; ".join(
-                f"{field}: {' '.join(map(str, errors))}" if field != "__all__" else " ".join(map(str, errors))
-                for field, errors in form.errors.items()
-            )
-            messages.error(request, f"Nothing was changed: {problems}")
+            messages.error(request, f"Nothing was changed: {form_problems(form)}")
             return {action.name: form}, None
         values = dict(form.cleaned_data)
         version = values.pop("version", None)
@@ -470,84 +438,3 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             "is_conflict": isinstance(refusal, workflow.Conflict),
         }
         return TemplateResponse(request, "admin/annotations/claim/work.html", context, status=status)
-
-
-# --- Documents ----------------------------------------------------------------------------------
-
-
-@admin.register(SourceDocument)
-class SourceDocumentAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("title", "publisher", "published_on", "file_name", "loaded_at")
-    search_fields = ("title", "publisher", "file_name")
-
-    class Media:
-        css = {"all": ["annotations/admin.css"]}
-
-    def get_urls(self):
-        return [
-            path(
-                "<str:object_id>/export/<str:name>/",
-                self.admin_site.admin_view(self.export_view),
-                name="annotations_sourcedocument_export",
-            ),
-            *super().get_urls(),
-        ]
-
-    def export_view(self, request, object_id, name):
-        """Stream the document's HTML report (approved claims) or CSV (all its claims)."""
-        if not roles.has_role(request.user):
-            raise PermissionDenied
-        document_id = as_id(object_id)
-        if document_id is None or name not in ("html", "csv"):
-            raise Http404("No such export.")
-        document = get_object_or_404(SourceDocument, pk=document_id)
-        filters = exports.ExportFilters.parse(document=[document.pk], published=exports.FORMATS[name].published)
-        file_name = f"document-{document.pk}-{exports.FORMATS[name].file_name}"
-        return exports.streaming_response(name, filters, file_name=file_name)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if not roles.has_role(request.user):
-            raise PermissionDenied
-        document_id = as_id(object_id)
-        if document_id is None:
-            raise Http404(f"No document {object_id!r}.")
-        document = get_object_or_404(SourceDocument, pk=document_id)
-        counts = selectors.document_status_counts(document)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": document.title,
-            "opts": self.opts,
-            "original": document,
-            "document": document,
-            "segments": selectors.document_segments(document),
-            "counts": [(ClaimStatus(s).label, n, vocabulary.status_colour(s)) for s, n in counts.items()],
-            "verdict_colours": {value: vocabulary.verdict_colour(value) for value in (*vocabulary.VERDICTS, "")},
-            "claims_url": reverse("admin:annotations_claim_changelist") + f"?document={document.pk}",
-            "report_url": reverse("admin:annotations_sourcedocument_export", args=[document.pk, "html"]),
-            "csv_url": reverse("admin:annotations_sourcedocument_export", args=[document.pk, "csv"]),
-        }
-        return TemplateResponse(request, "admin/annotations/sourcedocument/detail.html", context)
-
-
-# --- History ------------------------------------------------------------------------------------
-
-
-@admin.register(ReviewEvent)
-class ReviewEventAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("created_at", "claim", "actor", "action", "status_before", "status_after", "verdict_after")
-    list_filter = ("action",)
-    list_select_related = ("claim", "actor")
-    show_full_result_count = False
-    readonly_fields = (
-        "claim",
-        "actor",
-        "action",
-        "status_before",
-        "status_after",
-        "verdict_before",
-        "verdict_after",
-        "comment",
-        "details",
-        "claim_version",
-        "created_at",
-    )
