@@ -20,9 +20,10 @@ from typing import Any
 from django.db.models import TextChoices
 
 from . import vocabulary, workflow
-from .models import Action, Stance, Verdict
+from .models import Action, DismissalReason, Stance, Verdict
 from .workflow import rules
 from .workflow.evidence import MAX_URL
+from .workflow.triage import MAX_MERGE, MAX_PARTS, MAX_WORDING
 
 MAX_ID = 2**63 - 1  # the largest id the database holds
 
@@ -31,8 +32,10 @@ MAX_ID = 2**63 - 1  # the largest id the database holds
 class Input:
     """One input of an action, as every front door reads it.
 
-    ``kind`` is "text", "choice" (one of ``choices``), "integer" or "document" (a document id,
-    chosen in the admin from the documents the claim may cite). A required text must not be blank:
+    ``kind`` is "text", "choice" (one of ``choices``), "integer", "document" (a document id,
+    chosen in the admin from the documents the claim may cite), "ids" (claim ids: a list in the
+    API, typed in the admin separated by commas or spaces) or "lines" (texts: a list in the API,
+    one per line in the admin). A required text must not be blank:
     the API's schema says so; the admin lets the workflow say it, in its own words.
     """
 
@@ -58,7 +61,7 @@ class ClaimAction:
     run: Callable[..., Any]  # the workflow function, called with the inputs by name
     done: str  # the admin's message on success
     button: str  # the label of its button
-    place: str  # where the claim page shows it: bar, verdict, evidence, evidence_item, suggestion_item, history
+    place: str  # where the claim page shows it: bar, verdict, evidence, evidence_item, suggestion_item, history, triage
     inputs: tuple[Input, ...] = ()
     target: Input | None = None  # the item of the claim it acts on: posted in the admin, in the address in the API
     versioned: bool = True  # takes the claim version the change is based on (``expected_version``)
@@ -166,8 +169,44 @@ COMMENT = ClaimAction(
     inputs=(Input("comment", required=True, max_length=workflow.MAX_COMMENT, multiline=True),),
 )  # fmt: skip
 
+# Triage
+DISMISS = ClaimAction(
+    name="dismiss", event=Action.DISMISSED, run=workflow.claim_dismiss, done="Dismissed: the claim left the queue.",
+    button="Dismiss", place="triage",
+    inputs=(
+        Input("reason", kind="choice", choices=DismissalReason, required=True,
+              help_text="Why it is not worth checking."),
+        Input("note", max_length=workflow.MAX_NOTE, multiline=True,
+              help_text="Optional: anything the reason leaves out."),
+    ),
+)  # fmt: skip
+RESTORE = ClaimAction(
+    name="restore", event=Action.RESTORED, run=workflow.claim_restore, done="Restored to the queue.",
+    button="Restore to the queue", place="bar",
+)  # fmt: skip
+WORDING = ClaimAction(
+    name="wording", event=Action.WORDING_SET, run=workflow.claim_set_wording, done="Wording saved.",
+    button="Save wording", place="wording",
+    inputs=(Input("wording", max_length=MAX_WORDING, multiline=True, label="Checked wording", help_text=(
+        "The claim as it will be checked, standing on its own (who, what, when); empty: its text as it appears."
+    )),),
+)  # fmt: skip
+MERGE = ClaimAction(
+    name="merge", event=Action.MERGED_FROM, run=workflow.claims_merge, done="Merged into this claim.",
+    button="Merge into this claim", place="triage",
+    inputs=(Input("claims", kind="ids", required=True, max_value=MAX_MERGE, label="Claims to merge into this one",
+                  help_text="The ids of claims that state the same fact, e.g. 12, 15: this claim stays."),),
+)  # fmt: skip
+SPLIT = ClaimAction(
+    name="split", event=Action.SPLIT, run=workflow.claim_split, done="Split: each part is now a claim of its own.",
+    button="Split", place="triage",
+    inputs=(Input("parts", kind="lines", required=True, max_length=MAX_WORDING, max_value=MAX_PARTS, label="Parts",
+                  help_text="Pieces of the claim's text, one per line, in order: each becomes a claim."),),
+)  # fmt: skip
+
 # In the order the claim page and the API list them.
 CLAIM_ACTIONS: tuple[ClaimAction, ...] = (
     ASSIGN, VERDICT, ADD_EVIDENCE, REMOVE_EVIDENCE, ATTACH_SUGGESTION, SUBMIT, APPROVE, RETURN, REOPEN, COMMENT,
+    DISMISS, RESTORE, WORDING, MERGE, SPLIT,
 )  # fmt: skip
 BY_NAME: dict[str, ClaimAction] = {action.name: action for action in CLAIM_ACTIONS}

@@ -13,8 +13,9 @@ from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.forms.forms import DeclarativeFieldsMetaclass
 
-from . import roles
+from . import roles, workflow
 from .actions import ClaimAction, Input
+from .models import DismissalReason
 
 
 class ActionForm(forms.Form):
@@ -26,6 +27,14 @@ class ActionForm(forms.Form):
             field = self.fields.get(name)
             if isinstance(field, forms.ChoiceField):
                 field.choices = [("", "---------"), *options]
+
+
+class IdListField(forms.CharField):
+    """Claim ids typed as "12, 15" or "#12 #15": a list of the pieces (the workflow checks each is an id)."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return [piece.lstrip("#") for piece in text.replace(",", " ").split()] if text else []
 
 
 def _field(spec: Input) -> forms.Field:
@@ -44,10 +53,12 @@ def _field(spec: Input) -> forms.Field:
         return forms.IntegerField(
             required=spec.required, min_value=spec.min_value, max_value=spec.max_value, label=label, help_text=help_text
         )
+    if spec.kind == "ids":
+        return IdListField(required=False, max_length=2000, label=label, help_text=help_text)
     # Texts are never required here: the workflow refuses a blank one with a message naming what is missing.
     return forms.CharField(
         required=False, max_length=spec.max_length, label=label, help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}) if spec.multiline else None,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}) if spec.multiline or spec.kind == "lines" else None,
     )  # fmt: skip
 
 
@@ -77,8 +88,24 @@ class AssigneeForm(forms.Form):
         field.queryset = roles.editors()
 
 
-class ClaimActionForm(AssigneeForm, helpers.ActionForm):
-    """The changelist's action bar, with the editor to assign to."""
+class DismissalForm(forms.Form):
+    """Why the selected claims are dismissed."""
+
+    reason = forms.ChoiceField(
+        choices=[("", "(reason to dismiss)"), *DismissalReason.choices], required=False, label="Reason"
+    )
+    note = forms.CharField(required=False, max_length=workflow.MAX_NOTE, label="Note", widget=forms.TextInput(
+        attrs={"placeholder": "Note (optional)", "size": 18}
+    ))  # fmt: skip
+
+
+class ClaimActionForm(AssigneeForm, DismissalForm, helpers.ActionForm):
+    """The changelist's action bar, with the editor to assign to and the reason to dismiss for."""
+
+    def is_valid(self):
+        # Only the action decides whether one runs: the action reads its own inputs with its own form and
+        # says what is wrong with them (Django would answer "No action selected." for a bad reason or note).
+        return self.is_bound and not {"action", "select_across"} & set(self.errors)
 
 
 # --- Adding articles ----------------------------------------------------------------------------

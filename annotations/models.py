@@ -83,6 +83,18 @@ class ClaimStatus(models.TextChoices):
     IN_REVIEW = "in_review", "In review"
     RETURNED = "returned", "Returned"
     APPROVED = "approved", "Approved"
+    # Closed in triage: out of the queue and the default lists, kept with their history.
+    DISMISSED = "dismissed", "Dismissed"
+    MERGED = "merged", "Merged"
+    SPLIT = "split", "Split"
+
+
+class DismissalReason(models.TextChoices):
+    OPINION = "opinion", "Opinion"
+    NOT_FACTUAL = "not_factual", "Not a factual statement"
+    FURNITURE = "furniture", "Page furniture"
+    DUPLICATE = "duplicate", "Duplicate of another claim"
+    OUT_OF_SCOPE = "out_of_scope", "Out of scope"
 
 
 class Verdict(models.TextChoices):
@@ -109,6 +121,12 @@ class Action(models.TextChoices):
     REOPENED = "reopened", "Reopened"
     COMMENTED = "commented", "Commented"
     SOURCE_CHANGED = "source_changed", "Source changed"
+    DISMISSED = "dismissed", "Dismissed"
+    RESTORED = "restored", "Restored"
+    WORDING_SET = "wording_set", "Wording edited"
+    MERGED_FROM = "merged_from", "Claims merged in"
+    MERGED_INTO = "merged_into", "Merged into another claim"
+    SPLIT = "split", "Split into claims"
 
 
 class Claim(models.Model):
@@ -117,6 +135,10 @@ class Claim(models.Model):
 
     text = models.TextField(help_text="The statement, whitespace and quotes normalised.")
     text_hash = models.CharField(max_length=64, help_text="SHA-256 of the normalised text.")
+    wording = models.TextField(
+        blank=True,
+        help_text="The claim as it is checked, reworded to stand on its own; empty: its text as it appears.",
+    )
     # Searched with a case-sensitive LIKE: several times cheaper than a case-insensitive match
     # over the whole table, and indexed by trigrams on PostgreSQL (migration 0002).
     search_text = models.GeneratedField(expression=Lower("text"), output_field=models.TextField(), db_persist=True)
@@ -162,6 +184,24 @@ class Claim(models.Model):
     speaker = models.CharField(
         max_length=200, blank=True, help_text='Who the claim is attributed to ("the Cuban government"), if anyone.'
     )
+    checkworthiness = models.FloatField(
+        default=0.0, help_text="How worth checking, from 0 to 1 (ingest.checkworthiness), computed at load."
+    )
+    checkworthiness_features = models.JSONField(
+        default=list, blank=True, help_text="What raised or lowered the score: [feature, weight, words found]."
+    )
+    published_wording = models.TextField(blank=True, help_text="The wording of the latest approval.")
+    # Triage
+    dismissal_reason = models.CharField(max_length=20, choices=DismissalReason.choices, blank=True, default="")
+    dismissal_note = models.TextField(blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_claims",
+        help_text="The claim that took over this one's occurrences and evidence.",
+    )  # fmt: skip
+    split_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="split_parts",
+        help_text="The claim this one was split from.",
+    )  # fmt: skip
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     source_changed_at = models.DateTimeField(
@@ -191,14 +231,41 @@ class Claim(models.Model):
                 condition=Q(approved_at__isnull=True) | Q(published_at__isnull=False, approved_by__isnull=False),
                 name="claim_approval_complete",
             ),
+            models.CheckConstraint(
+                condition=Q(dismissal_reason__in=["", *DismissalReason.values]), name="claim_dismissal_reason_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ClaimStatus.DISMISSED) | ~Q(dismissal_reason=""), name="claim_dismissed_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ClaimStatus.MERGED, merged_into__isnull=False)
+                | (~Q(status=ClaimStatus.MERGED) & Q(merged_into__isnull=True)),
+                name="claim_merged_has_survivor",
+            ),
+            models.CheckConstraint(condition=~Q(merged_into=models.F("id")), name="claim_not_merged_into_itself"),
+            models.CheckConstraint(
+                condition=Q(checkworthiness__gte=0) & Q(checkworthiness__lte=1), name="claim_checkworthiness_range"
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "id"], name="claim_status_idx"),
             models.Index(fields=["assignee", "status"], name="claim_assignee_idx"),
+            # The default lists: claims still in the workflow, most worth checking first.
+            models.Index(
+                fields=["-checkworthiness", "id"],
+                name="claim_worth_idx",
+                condition=~Q(status__in=["dismissed", "merged", "split"]),
+            ),
         ]
 
     def __str__(self):
-        return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+        text = self.checked_text
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    @property
+    def checked_text(self) -> str:
+        """The claim as it is checked: its wording if an editor gave one, else its text."""
+        return self.wording or self.text
 
 
 class ClaimOccurrence(models.Model):
@@ -212,7 +279,7 @@ class ClaimOccurrence(models.Model):
         SourceDocument,
         on_delete=models.PROTECT,
         related_name="occurrences",
-        db_index=False,  # occurrence_document_position_unique (document, version, position) serves it
+        db_index=False,  # occurrence_document_position_unique (document, version, position, claim) serves it
     )
     start = models.PositiveIntegerField(help_text="Offset of the first character in the text.")
     end = models.PositiveIntegerField(help_text="Offset just past the last character.")
@@ -225,8 +292,9 @@ class ClaimOccurrence(models.Model):
     class Meta:
         ordering = ["document_id", "position"]
         constraints = [
+            # One claim per sentence position; the parts of a split sentence share its position.
             models.UniqueConstraint(
-                fields=["document", "version", "position"], name="occurrence_document_position_unique"
+                fields=["document", "version", "position", "claim"], name="occurrence_document_position_unique"
             ),
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="occurrence_span_valid"),
             models.CheckConstraint(
@@ -470,6 +538,8 @@ class Correction(AppendOnlyModel):
     new_verdict = models.CharField(max_length=20, choices=Verdict.choices)
     old_note = models.TextField(blank=True)
     new_note = models.TextField(blank=True)
+    old_wording = models.TextField(blank=True, help_text="The claim as checked before (empty: its text).")
+    new_wording = models.TextField(blank=True)
     note = models.TextField(help_text="The public correction note: what changed and why.")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -30,12 +30,13 @@ class IdFirstPaginator(Paginator):
 
 
 class FirstGroupPaginator(IdFirstPaginator):
-    """Serve the ordering ``(first_group_annotation, "id")`` from two index-friendly queries.
+    """Serve the ordering ``(first_group_annotation, *rest)`` from two index-friendly queries.
 
     When the list is ordered by ``ordering`` (an annotation that is 0 for the rows matching
-    ``first`` and 1 otherwise, then id), the page is cut from "the matching rows by id" followed
-    by "the other rows by id": the database walks the primary key instead of computing and sorting
-    the annotation over the whole table. Any other ordering falls back to the plain way.
+    ``first`` and 1 otherwise, then the fields ``rest``, ending with the id), the page is cut from
+    "the matching rows in ``rest`` order" followed by "the other rows in ``rest`` order": the
+    database walks an index of ``rest`` instead of computing and sorting the annotation over the
+    whole table. Any other ordering falls back to the plain way.
     """
 
     def __init__(self, object_list, per_page, *, first, ordering, **kwargs):
@@ -47,10 +48,11 @@ class FirstGroupPaginator(IdFirstPaginator):
         queryset = self.object_list
         if tuple(queryset.query.order_by) != self.ordering:
             return super().page_ids(bottom, top)
-        by_id = queryset.order_by("pk").values_list("pk", flat=True)
-        first = by_id.filter(self.first)
+        rest = ["pk" if name == "id" else name for name in self.ordering[1:]]
+        ordered = queryset.order_by(*rest).values_list("pk", flat=True)
+        first = ordered.filter(self.first)
         first_count = first.count()
         ids = list(first[bottom : min(top, first_count)]) if bottom < first_count else []
         if top > first_count:
-            ids += list(by_id.exclude(self.first)[max(0, bottom - first_count) : top - first_count])
+            ids += list(ordered.exclude(self.first)[max(0, bottom - first_count) : top - first_count])
         return ids

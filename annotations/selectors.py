@@ -63,48 +63,49 @@ def search_claims(queryset, query: str):
     return queryset
 
 
+# The columns of a claim an API list row shows (the detail shows these and more).
+_ROW_FIELDS = (
+    "text", "wording", "status", "verdict", "version", "has_number", "has_quote", "speaker", "checkworthiness",
+    "dismissal_reason", "dismissal_note", "merged_into", "split_from", "source_changed_at", "created_at",
+    "updated_at", "assignee__username",
+)  # fmt: skip
+
+
 def claim_rows():
-    """Return claims with what an API list row shows, and nothing more."""
-    return Claim.objects.select_related("assignee").only(
-        "text",
-        "status",
-        "verdict",
-        "version",
-        "has_number",
-        "has_quote",
-        "speaker",
-        "source_changed_at",
-        "created_at",
-        "updated_at",
-        "assignee__username",
-    )
+    """Return claims with what an API list row shows, and nothing more.
+
+    ``merged_into`` and ``split_from`` are their ids, read from the row: no join.
+    """
+    return Claim.objects.select_related("assignee").only(*_ROW_FIELDS)
+
+
+def open_claims(queryset):
+    """Return the claims of ``queryset`` still in the workflow: not dismissed, merged or split.
+
+    The condition is the one of the partial index ``claim_worth_idx``, so that PostgreSQL can walk
+    that index for the lists ordered by check-worthiness.
+    """
+    return queryset.exclude(status__in=vocabulary.CLOSED_STATUSES)
 
 
 def claim_detail():
     """Return claims with what a claim's full view shows: people, publication, occurrences, evidence.
 
-    Its corrections come from ``claim_corrections``, which reads them only for a claim that can have any.
+    Its corrections come from ``claim_corrections``, which reads them only for a claim that can have any;
+    the claims merged into it and its parts from ``claim_triage_links``.
     """
     # Only the columns shown: a document's text and a user's other fields stay in the database.
     return (
         Claim.objects.select_related("assignee", "submitted_by", "approved_by")
         .only(
-            "text",
-            "status",
-            "verdict",
+            *_ROW_FIELDS,
             "note",
-            "version",
-            "has_number",
-            "has_quote",
-            "speaker",
-            "source_changed_at",
-            "created_at",
-            "updated_at",
+            "checkworthiness_features",
             "approved_at",
             "published_at",
             "published_verdict",
             "published_note",
-            "assignee__username",
+            "published_wording",
             "submitted_by__username",
             "approved_by__username",
         )
@@ -200,6 +201,29 @@ _SUGGESTION_FIELDS = (
 )  # fmt: skip
 
 
+@dataclass
+class TriageLinks:
+    """The claims a claim is linked to by triage: merged into, merged in, split from, split into."""
+
+    merged_claims: list
+    split_parts: list
+
+
+def claim_triage_links(claim: Claim) -> TriageLinks:
+    """Return the claims merged into ``claim`` and, if it was split, its parts (in order)."""
+    merged = list(Claim.objects.filter(merged_into=claim).only("id", "text", "wording").order_by("id"))
+    parts: list = []
+    if claim.status == ClaimStatus.SPLIT:
+        details = (
+            ReviewEvent.objects.filter(claim=claim, action=ReviewEvent.Action.SPLIT).order_by("-id")
+            .values_list("details", flat=True).first()
+        ) or {}  # fmt: skip
+        ids = [part["claim_id"] for part in details.get("parts", [])]
+        found = {part.pk: part for part in Claim.objects.filter(pk__in=ids).only("id", "text", "wording", "status")}
+        parts = [found[pk] for pk in ids if pk in found]
+    return TriageLinks(merged_claims=merged, split_parts=parts)
+
+
 def claim_suggestions(claim_id):
     """Return the claim's suggested passages, closest first, in one query.
 
@@ -216,6 +240,7 @@ def claim_suggestions(claim_id):
         .annotate(
             passage=Substr("document__text", F("start") + 1, F("end") - F("start")),
             attached_as=Subquery(attached),
+            passage_claim_status=F("passage_claim__status"),
         )
         .order_by("-score", "id")
     )
@@ -279,9 +304,13 @@ class Segment:
 
 
 def document_segments(document) -> list[Segment]:
-    """Split the document's text into plain segments and claim segments, in order."""
+    """Split the document's text into plain segments and claim segments, in order.
+
+    A split claim's sentence is drawn as its parts.
+    """
     occurrences = (
         ClaimOccurrence.objects.filter(document=document, removed_in__isnull=True)
+        .exclude(claim__status=ClaimStatus.SPLIT)
         .select_related("claim")
         .only("start", "end", "claim__id", "claim__status", "claim__verdict", "claim__text")
         .order_by("start")

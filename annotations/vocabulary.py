@@ -19,6 +19,7 @@ class StatusTerms:
     colour: str  # the admin badge
     open: bool  # the assignee still has work to do: the verdict and evidence can be edited
     frozen: bool = False  # the verdict is under review or published: it cannot be edited
+    closed: bool = False  # closed in triage: out of the queue and the default lists, in exports only when asked
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ STATUSES: dict[str, StatusTerms] = {
     ClaimStatus.IN_REVIEW: StatusTerms(colour="#b45309", open=False, frozen=True),
     ClaimStatus.RETURNED: StatusTerms(colour="#be123c", open=True),
     ClaimStatus.APPROVED: StatusTerms(colour="#15803d", open=False, frozen=True),
+    ClaimStatus.DISMISSED: StatusTerms(colour="#57534e", open=False, closed=True),
+    ClaimStatus.MERGED: StatusTerms(colour="#7c3aed", open=False, closed=True),
+    ClaimStatus.SPLIT: StatusTerms(colour="#0e7490", open=False, closed=True),
 }
 
 VERDICTS: dict[str, VerdictTerms] = {
@@ -59,6 +63,32 @@ NO_VERDICT_COLOUR = "#9ca3af"
 
 # The statuses in which a claim is its assignee's open work.
 OPEN_STATUSES: tuple[str, ...] = tuple(status for status, terms in STATUSES.items() if terms.open)
+# The statuses of claims closed in triage (dismissed, merged, split): the default lists leave them out.
+CLOSED_STATUSES: tuple[str, ...] = tuple(status for status, terms in STATUSES.items() if terms.closed)
+
+# Check-worthiness bands, for the filters: (value, label, lowest score, highest score (excluded)).
+CHECKWORTHINESS_BANDS: tuple[tuple[str, str, float, float], ...] = (
+    ("high", "High (0.7 and over)", 0.7, 1.01),
+    ("medium", "Medium (0.4 to 0.7)", 0.4, 0.7),
+    ("low", "Low (under 0.4)", 0.0, 0.4),
+)
+BAND_VALUES: tuple[str, ...] = tuple(band[0] for band in CHECKWORTHINESS_BANDS)
+
+
+def band_of(score: float) -> str:
+    """Return the name of the band ``score`` falls in ("high", "medium", "low")."""
+    for name, _label, low, high in CHECKWORTHINESS_BANDS:
+        if low <= score < high:
+            return name
+    return CHECKWORTHINESS_BANDS[-1][0]
+
+
+def band_range(value: str) -> tuple[float, float] | None:
+    """Return the scores ``[low, high)`` of the band named ``value``, or None for an unknown band."""
+    for name, _label, low, high in CHECKWORTHINESS_BANDS:
+        if name == value:
+            return low, high
+    return None
 
 
 def status_colour(status: str) -> str:

@@ -15,10 +15,15 @@ with ``--small`` claims (10,000), the same data cut short. The rows are written 
 - distinct claim texts; a fifth of the claims approved (verdict, editor, reviewer, approval and
   publication dates, published verdict and note), others assigned, in review or returned;
 - 1-3 evidence rows for every claim with a verdict (web addresses, a quarter of them passages of
-  other articles), a few corrections, and a few texts and notes that start with "=", "-" or "@".
+  other articles), a few corrections, and a few texts and notes that start with "=", "-" or "@";
+- triage: every claim's check-worthiness score and features (as the loader computes them), about 4%
+  of the pending claims dismissed (with a reason, some with a note), 1% merged into an earlier open
+  claim, 0.5% split (and as many claims split from one of those), a checked wording for 5% of the
+  claims with a verdict (the published one too when approved).
 
 Then, each in a fresh process (so that its peak memory is the export's own, with
-``DJANGO_DEBUG=0`` as in production), it exports all claims (``ExportFilters()``) as CSV and as
+``DJANGO_DEBUG=0`` as in production), it exports all claims, those closed in triage too
+(``ExportFilters(include_closed=True)``), as CSV and as
 JSON Lines to /dev/null from each database, and prints claims, seconds, rows/s, the process's
 memory before the export and its peak (ru_maxrss), and PostgreSQL's own ``COPY annotations_claim
 TO STDOUT`` rate for reference. Last, whether the goals of docs/PERFORMANCE.md are met: CSV at
@@ -111,7 +116,8 @@ DOCUMENT_EVENT_COLUMNS = ("document_id", "action", "version", "details", "create
 CLAIM_COLUMNS = (
     "id", "text", "text_hash", "status", "verdict", "note", "assignee_id", "submitted_by_id", "version",
     "approved_by_id", "approved_at", "published_at", "published_verdict", "published_note", "speaker",
-    "has_number", "has_quote", "created_at", "updated_at",
+    "has_number", "has_quote", "created_at", "updated_at", "wording", "published_wording", "checkworthiness",
+    "checkworthiness_features", "dismissal_reason", "dismissal_note", "merged_into_id", "split_from_id",
 )  # fmt: skip
 OCCURRENCE_COLUMNS = ("claim_id", "document_id", "start", "end", "position", "version")
 EVIDENCE_COLUMNS = (
@@ -122,9 +128,11 @@ EVENT_COLUMNS = (
     "comment", "details", "claim_version", "created_at", "hash",
 )  # fmt: skip
 CORRECTION_COLUMNS = (
-    "claim_id", "event_id", "old_verdict", "new_verdict", "old_note", "new_note", "note", "approved_by_id",
-    "created_at",
+    "claim_id", "event_id", "old_verdict", "new_verdict", "old_note", "new_note", "old_wording", "new_wording",
+    "note", "approved_by_id", "created_at",
 )  # fmt: skip
+DISMISSAL_REASONS = ["opinion", "not_factual", "furniture", "duplicate", "out_of_scope"]
+DISMISSAL_NOTES = ["", "", "An opinion column.", "Page furniture: the newsletter box.", "=Same as the claim above"]
 
 
 def slug(text: str) -> str:
@@ -143,6 +151,8 @@ class Corpus:
         self.next_event = 1
         self.seen: set[str] = set()
         self.once: list[tuple[int, str]] = []  # (id, sentence) of earlier claims found only once so far
+        self.open_ids: list[int] = []  # recent claims still open: what a duplicate is merged into
+        self.split_ids: list[int] = []  # recent split claims: what a part is split from
 
     def chunks(self, documents_per_chunk: int = 1000):
         while self.next_claim <= self.target:
@@ -271,15 +281,36 @@ class Corpus:
                     "", "{}", version, approved_at, event_hash(hashlib.sha256(text.encode()).hexdigest(), event),
                 ))  # fmt: skip
                 chunk["corrections"].append((
-                    claim_id, event_id, old_verdict, verdict, "", note,
+                    claim_id, event_id, old_verdict, verdict, "", note, "", "",
                     f"We first rated this claim {old_verdict}; a later report changed the rating.", approved_by,
                     approved_at,
                 ))  # fmt: skip
+        # Triage: some pending claims closed, some claims split from a closed one, some checked in other words.
+        wording = reason = dismissal_note = ""
+        merged_into = split_from = None
+        triage = rng.random()
+        if status == "pending" and triage < 0.04:
+            status, version = "dismissed", 2
+            reason, dismissal_note = rng.choice(DISMISSAL_REASONS), rng.choice(DISMISSAL_NOTES)
+        elif status == "pending" and triage < 0.05 and self.open_ids:
+            status, merged_into, version = "merged", rng.choice(self.open_ids), 2
+        elif status == "pending" and triage < 0.055:
+            status, version = "split", 2
+            self.split_ids = [*self.split_ids[-99:], claim_id]
+        elif triage > 0.995 and self.split_ids:
+            split_from = rng.choice(self.split_ids)
+        if verdict and rng.random() < 0.05:
+            wording = f"According to the article, {text[0].lower()}{text[1:]}"
+        if status not in ("dismissed", "merged", "split"):
+            self.open_ids = [*self.open_ids[-999:], claim_id]
         signals = claim_signals(text)  # as the loader finds them
+        features = json.dumps([list(feature) for feature in signals.features])
         chunk["claims"].append((
             claim_id, text, hashlib.sha256(text.encode()).hexdigest(), status, verdict, note, assignee, submitted_by,
             version, approved_by, approved_at, published_at, published_verdict, published_note, signals.speaker,
-            signals.has_number, signals.has_quote, created_at, updated_at,
+            signals.has_number, signals.has_quote, created_at, updated_at, wording,
+            wording if status == "approved" else "", signals.checkworthiness, features, reason, dismissal_note,
+            merged_into, split_from,
         ))  # fmt: skip
         if verdict:
             for _ in range(rng.choice((1, 1, 2, 2, 3))):
@@ -435,7 +466,7 @@ def export_once(name: str) -> None:
     size = lines = 0
     started = time.perf_counter()
     with open(os.devnull, "wb") as sink:
-        for chunk in export(name, ExportFilters()):
+        for chunk in export(name, ExportFilters(include_closed=True)):
             sink.write(chunk)
             size += len(chunk)
             lines += chunk.count(b"\n")

@@ -11,16 +11,25 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from .. import corroboration, exports, forms, roles, selectors, vocabulary, workflow
-from ..actions import APPROVE, ASSIGN, BY_NAME, CLAIM_ACTIONS
-from ..models import Claim, SourceDocument
+from ..actions import APPROVE, ASSIGN, BY_NAME, CLAIM_ACTIONS, DISMISS, MERGE, RESTORE
+from ..models import Action, Claim, ClaimStatus, DismissalReason, SourceDocument
 from ..pagination import FirstGroupPaginator
 from .common import ReadOnlyAdminMixin, RoleRequiredMixin, as_id, badge, form_problems
 
 MSG_BULK_UNSEEN = "not approved: approve only claims shown on the page, so that you have seen their verdict."
+MSG_BULK_NOT_LISTED = "not in the list as filtered (closed in triage, or filtered out): nothing was done to it."
+MSG_MERGE_NOT_LISTED = (
+    "Nothing was merged: claim(s) {ids} not in the list as filtered (closed in triage, or filtered out)."
+)
+MSG_DISMISS_NO_REASON = "Choose the reason to dismiss the claims for."
+MSG_MERGE_FEW = "Select at least two claims to merge."
+MAX_MERGE_CHAIN = 20  # merged claims followed from an old address to the claim still standing
+WORTH_TITLE = "Check-worthiness from 0 to 1: open the claim to see why"
 MSG_UNKNOWN_ACTION = "Unknown action {name!r}."
 MSG_SOURCE_CHANGED = "An article it appears in changed after its verdict was ruled."
 
@@ -64,6 +73,101 @@ class AwaitingMyReviewFilter(admin.SimpleListFilter):
                 return queryset.none()
             return queryset.filter(selectors.awaiting_review_by(request.user))
         return queryset
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The claim's status; by default the claims still in the workflow (closed ones have their own).
+
+    A dismissal reason asks for dismissed claims: the default then leaves them in, and choosing a
+    status other than dismissed (or any) drops the reason.
+    """
+
+    title = "status"
+    parameter_name = "status__exact"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [*ClaimStatus.choices, (self.ALL, "Any, closed ones too")]
+
+    def choices(self, changelist):
+        reason = DismissalReasonFilter.parameter_name
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name, reason]),
+            # "All" would be wrong: the closed ones are left out
+            "display": "In the workflow",
+        }
+        for value, label in self.lookup_choices:
+            keeps_reason = value in (ClaimStatus.DISMISSED, self.ALL)
+            yield {
+                "selected": self.value() == str(value),
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: value}, [] if keeps_reason else [reason]
+                ),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            if request.GET.get(DismissalReasonFilter.parameter_name):
+                return queryset
+            return queryset.exclude(status__in=vocabulary.CLOSED_STATUSES)
+        if value == self.ALL:
+            return queryset
+        if value in ClaimStatus.values:
+            return queryset.filter(status=value)
+        return queryset.none()
+
+
+class CheckworthinessFilter(admin.SimpleListFilter):
+    title = "worth checking"
+    parameter_name = "worth"
+
+    def lookups(self, request, model_admin):
+        return [(name, label) for name, label, _low, _high in vocabulary.CHECKWORTHINESS_BANDS]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        band = vocabulary.band_range(value)
+        if band is None:
+            return queryset.none()
+        return queryset.filter(checkworthiness__gte=band[0], checkworthiness__lt=band[1])
+
+
+class DismissalReasonFilter(admin.SimpleListFilter):
+    """Dismissed claims by the reason given; its links ask for the dismissed status too."""
+
+    title = "dismissed as"
+    parameter_name = "dismissal_reason"
+
+    def lookups(self, request, model_admin):
+        return DismissalReason.choices
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": "All",
+        }
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(value),
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: value, StatusFilter.parameter_name: ClaimStatus.DISMISSED}
+                ),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if value not in DismissalReason.values:
+            return queryset.none()
+        return queryset.filter(status=ClaimStatus.DISMISSED, dismissal_reason=value)
 
 
 class DocumentFilter(admin.SimpleListFilter):
@@ -154,13 +258,13 @@ def signal_markers(claim):
 @admin.register(Claim)
 class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
-        "short_text", "speaker_name", "signals", "documents", "status_badge", "verdict_badge", "assignee", "evidence",
-        "last_change", "version_seen",
+        "short_text", "worth", "speaker_name", "signals", "documents", "status_badge", "verdict_badge", "assignee",
+        "evidence", "last_change", "version_seen",
     )  # fmt: skip
     list_display_links = ("short_text",)
     list_filter = (
-        AwaitingMyReviewFilter, AssigneeFilter, "status", "verdict", AttributedFilter, HasNumberFilter, HasQuoteFilter,
-        SourceChangedFilter, DocumentFilter,
+        AwaitingMyReviewFilter, AssigneeFilter, StatusFilter, "verdict", CheckworthinessFilter, AttributedFilter,
+        HasNumberFilter, HasQuoteFilter, SourceChangedFilter, DismissalReasonFilter, DocumentFilter,
     )  # fmt: skip
     search_fields = ("text",)
     list_per_page = 50
@@ -168,8 +272,8 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     action_form = forms.ClaimActionForm
     actions = [
-        "assign_to_me", "assign_to_editor", "approve_selected",
-        "export_csv", "export_json", "export_claimreview", "export_html",
+        "assign_to_me", "assign_to_editor", "approve_selected", "dismiss_selected", "restore_selected",
+        "merge_selected", "export_csv", "export_json", "export_claimreview", "export_html",
     ]  # fmt: skip
 
     class Media:
@@ -177,7 +281,8 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     # Rows
 
-    ORDERING = ("mine_first", "id")
+    # My open work first, then the most worth checking (index claim_worth_idx serves the rest).
+    ORDERING = ("mine_first", "-checkworthiness", "id")
 
     def get_queryset(self, request):
         return selectors.claim_list(request.user).annotate(
@@ -206,10 +311,23 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="claim", ordering="text")
     def short_text(self, claim):
-        text = format_html('<span title="{}">{}</span>', claim.text, Truncator(claim.text).chars(110))
+        shown = claim.checked_text
+        title = shown if not claim.wording else f"{shown}\n\nAs it appears: {claim.text}"
+        text = format_html('<span title="{}">{}</span>', title, Truncator(shown).chars(110))
+        if claim.wording:
+            text = format_html(
+                '{} <span class="fc-flag fc-reworded" title="Reworded for checking">reworded</span>', text
+            )
         if claim.source_changed_at:
             return format_html('{} <span class="fc-flag" title="{}">source changed</span>', text, MSG_SOURCE_CHANGED)
         return text
+
+    @admin.display(description="worth", ordering="-checkworthiness")
+    def worth(self, claim):
+        return format_html(
+            '<span class="fc-worth fc-worth-{}" title="{}">{}</span>',
+            vocabulary.band_of(claim.checkworthiness), WORTH_TITLE, f"{claim.checkworthiness:.2f}",
+        )  # fmt: skip
 
     @admin.display(description="said by", ordering="speaker", empty_value="—")
     def speaker_name(self, claim):
@@ -250,7 +368,9 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="last change", ordering="updated_at")
     def last_change(self, claim):
-        return claim.updated_at
+        # Date over time, so that the list fits beside the filters without scrolling sideways.
+        when = timezone.localtime(claim.updated_at)
+        return format_html('<span title="{}">{}<br>{}</span>', when.isoformat(), f"{when:%Y-%m-%d}", f"{when:%H:%M}")
 
     @admin.display(description="evidence")
     def evidence(self, claim):
@@ -259,7 +379,10 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     # Bulk actions: each claim goes through the workflow; the message reports every refusal.
 
     # The bulk actions that run a claim action, for the role it needs.
-    BULK = {"assign_to_me": ASSIGN, "assign_to_editor": ASSIGN, "approve_selected": APPROVE}
+    BULK = {
+        "assign_to_me": ASSIGN, "assign_to_editor": ASSIGN, "approve_selected": APPROVE, "dismiss_selected": DISMISS,
+        "restore_selected": RESTORE, "merge_selected": MERGE,
+    }  # fmt: skip
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -279,7 +402,12 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     def _bulk(self, request, queryset, verb, action, *, needs_version=False, **values):
         """Run the claim ``action`` with ``values`` on each selected claim, as of the version seen."""
         done, refused = 0, []
-        for claim_id in queryset.order_by().values_list("id", flat=True).distinct():
+        claim_ids = list(queryset.order_by().values_list("id", flat=True).distinct())
+        listed = set(claim_ids)
+        for value in request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME):
+            if as_id(value) is not None and as_id(value) not in listed:
+                refused.append(f"Claim {value}: {MSG_BULK_NOT_LISTED}")
+        for claim_id in claim_ids:
             seen = request.POST.get(f"version_{claim_id}")
             if needs_version and seen is None:
                 refused.append(f"Claim {claim_id}: {MSG_BULK_UNSEEN}")
@@ -310,6 +438,57 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description="Approve selected claims")
     def approve_selected(self, request, queryset):
         self._bulk(request, queryset, "approved", APPROVE, needs_version=True)
+
+    @admin.action(description="Dismiss selected claims as not worth checking")
+    def dismiss_selected(self, request, queryset):
+        form = forms.DismissalForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, f"Nothing was dismissed: {form_problems(form)}", messages.ERROR)
+            return
+        if not form.cleaned_data["reason"]:
+            self.message_user(request, MSG_DISMISS_NO_REASON, messages.ERROR)
+            return
+        reason = form.cleaned_data["reason"]
+        label = DismissalReason(reason).label.lower()
+        self._bulk(request, queryset, f"dismissed ({label})", DISMISS, reason=reason, note=form.cleaned_data["note"])
+
+    @admin.action(description="Restore selected dismissed claims to the queue")
+    def restore_selected(self, request, queryset):
+        self._bulk(request, queryset, "restored", RESTORE)
+
+    @admin.action(description="Merge selected claims (they state the same fact)")
+    def merge_selected(self, request, queryset):
+        """Merge the selection into one of them: the one with a verdict, else the most worth checking."""
+        claims = list(
+            queryset.select_related(None).prefetch_related(None).order_by().distinct()
+            .only("id", "verdict", "checkworthiness")
+        )  # fmt: skip
+        listed = {claim.pk for claim in claims}
+        unlisted = [
+            value for value in request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME) if as_id(value) not in listed
+        ]
+        if unlisted:
+            self.message_user(request, MSG_MERGE_NOT_LISTED.format(ids=", ".join(unlisted)), messages.ERROR)
+            return
+        if len(claims) < 2:
+            self.message_user(request, MSG_MERGE_FEW, messages.ERROR)
+            return
+        survivor = min(claims, key=lambda claim: (not claim.verdict, -claim.checkworthiness, claim.pk))
+        others = [claim.pk for claim in claims if claim.pk != survivor.pk]
+        try:
+            MERGE.perform(
+                claim_id=survivor.pk, actor=request.user, version=request.POST.get(f"version_{survivor.pk}"),
+                claims=others,
+            )  # fmt: skip
+        except workflow.WorkflowError as error:
+            self.message_user(request, f"Nothing was merged: {error}", messages.ERROR)
+            return
+        url = reverse("admin:annotations_claim_change", args=[survivor.pk])
+        self.message_user(
+            request,
+            format_html('{} claim(s) merged into <a href="{}">claim {}</a>.', len(others), url, survivor.pk),
+            messages.SUCCESS,
+        )
 
     # Exports of the selection: streamed downloads, nothing changes.
 
@@ -360,7 +539,12 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         claim_id = as_id(object_id)
         if claim_id is None:
             raise Http404(f"No claim {object_id!r}.")
-        claim = get_object_or_404(Claim.objects.select_related("assignee", "submitted_by", "approved_by"), pk=claim_id)
+        claim = get_object_or_404(
+            Claim.objects.select_related("assignee", "submitted_by", "approved_by", "merged_into", "split_from"),
+            pk=claim_id,
+        )
+        if request.method == "GET" and claim.merged_into_id and "stay" not in request.GET:
+            return self._to_survivor(request, claim)
         bound, refusal = {}, None
         if request.method == "POST":
             outcome = self._perform(request, claim)
@@ -369,6 +553,25 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             bound, refusal = outcome
             claim.refresh_from_db()
         return self._render_claim(request, claim, bound, refusal)
+
+    def _to_survivor(self, request, claim):
+        """Lead a merged claim's address to the claim that holds it now; its own page stays reachable."""
+        chain = [claim.merged_into_id]
+        # A claim that took others in may have been merged in turn: follow it to the one still standing.
+        while len(chain) < MAX_MERGE_CHAIN:
+            onward = Claim.objects.filter(pk=chain[-1]).values_list("merged_into_id", flat=True).first()
+            if onward is None or onward in chain:
+                break
+            chain.append(onward)
+        via = " by way of " + ", ".join(f"claim {pk}" for pk in chain[:-1]) if len(chain) > 1 else ""
+        messages.info(
+            request,
+            format_html(
+                'Claim {} was merged into this claim{}. <a href="{}?stay=1">See claim {} and its history</a>.',
+                claim.pk, via, reverse("admin:annotations_claim_change", args=[claim.pk]), claim.pk,
+            ),
+        )  # fmt: skip
+        return HttpResponseRedirect(reverse("admin:annotations_claim_change", args=[chain[-1]]))
 
     def _perform(self, request, claim):
         """Run the posted action; return None on success, else (bound forms, the refusal if the workflow's)."""
@@ -407,6 +610,16 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             suggestion.segments = corroboration.highlighted(claim.text, suggestion.passage)
         return suggestions
 
+    @staticmethod
+    def _history(claim):
+        """Return the claim's history, newest first, a dismissal with its reason's label."""
+        events = list(selectors.claim_history(claim))
+        for event in events:
+            if event.action == Action.DISMISSED:
+                reason = (event.details or {}).get("reason", "")
+                event.reason_label = DismissalReason(reason).label if reason in DismissalReason.values else reason
+        return events
+
     def _render_claim(self, request, claim, bound, refusal):
         """Render the claim page; after a refused post, with the forms as sent and the refusal's status."""
         status = 200 if request.method == "GET" else (refusal.status if refusal else 400)
@@ -428,11 +641,15 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             "has_view_permission": True,
             "offered": offered,
             "claim_frozen": vocabulary.STATUSES[claim.status].frozen,
+            "claim_closed": vocabulary.STATUSES[claim.status].closed,
             "in_context": selectors.claim_in_context(claim),
             "evidence": selectors.claim_evidence(claim),
             "suggestions": self._suggestions(claim),
             "corrections": selectors.claim_corrections(claim),
-            "history": selectors.claim_history(claim),
+            "history": self._history(claim),
+            "worth_band": vocabulary.band_of(claim.checkworthiness),
+            "open_for_merge": [ClaimStatus.PENDING, *vocabulary.OPEN_STATUSES],
+            "triage": selectors.claim_triage_links(claim),
             "status_badge": self.status_badge(claim),
             "verdict_badge": self.verdict_badge(claim),
             "is_conflict": isinstance(refusal, workflow.Conflict),

@@ -1,7 +1,10 @@
 """Reports over the API: each export format at its own address, streamed, with the same filters.
 
 GET /api/reports/claims.csv | claims.json | claims.jsonl | claimreview.jsonld | report.html
-    ?status=approved,in_review &verdict=... &document=3,4 &since=2026-01-31 &history=true
+    ?status=approved,in_review &verdict=... &document=3,4 &since=2026-01-31 &include_closed=true &history=true
+
+Claims closed in triage (dismissed, merged, split) are left out unless ``include_closed`` or a
+``status`` naming them asks for them.
 """
 
 from drf_spectacular.types import OpenApiTypes
@@ -20,6 +23,9 @@ class ReportQuery(serializers.Serializer):
     verdict = serializers.CharField(required=False, default="", help_text="Verdicts, comma-separated.")
     document = serializers.CharField(required=False, default="", help_text="Document ids, comma-separated.")
     since = serializers.CharField(required=False, default="", help_text="Changed since (YYYY-MM-DD[THH:MM]).")
+    include_closed = serializers.BooleanField(
+        required=False, default=False, help_text="Include the claims closed in triage (dismissed, merged, split)."
+    )
     history = serializers.BooleanField(required=False, default=False, help_text="Include the review history.")
 
 
@@ -34,16 +40,21 @@ class AnyAccept(BaseContentNegotiation):
 
 
 def _parameters(fmt):
-    names = ["status", "verdict", "document", "since"] + (["history"] if fmt.takes_history else [])
-    default = " (default: approved)" if fmt.published else " (default: all)"
+    names = ["status", "verdict", "document", "since", "include_closed"] + (["history"] if fmt.takes_history else [])
+    default = (
+        " (default: approved; with include_closed, approved and closed in triage)"
+        if fmt.published
+        else " (default: all but those closed in triage)"
+    )
     descriptions = {
         "status": "Statuses, comma-separated" + default + ".",
         "verdict": "Verdicts, comma-separated.",
         "document": "Document ids, comma-separated: the claims that occur in them.",
         "since": "Only claims changed since this date (YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC).",
+        "include_closed": "Include the claims closed in triage (dismissed, merged, split), left out by default.",
         "history": "Include each claim's review history.",
     }
-    kinds = {"history": OpenApiTypes.BOOL}
+    kinds = {"history": OpenApiTypes.BOOL, "include_closed": OpenApiTypes.BOOL}
     return [OpenApiParameter(n, kinds.get(n, OpenApiTypes.STR), description=descriptions[n]) for n in names]
 
 
@@ -63,7 +74,7 @@ class ReportView(RoleRequiredMixin):
         try:
             filters = ExportFilters.parse(
                 status=data["status"], verdict=data["verdict"], document=data["document"], since=data["since"],
-                published=fmt.published,
+                include_closed=data["include_closed"], published=fmt.published,
             )  # fmt: skip
         except FilterError as error:
             raise ValidationError({error.field: [str(error)]}) from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from functools import cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -15,6 +15,7 @@ from annotations.models import (
     Claim,
     ClaimOccurrence,
     Correction,
+    DismissalReason,
     DocumentVersion,
     Evidence,
     Feed,
@@ -140,26 +141,58 @@ class SuggestionSerializer(ReadSerializer):
         ]
 
 
+# A pattern rather than an enum: the dismiss action's ``reason`` input holds the same choices, and
+# drf-spectacular warns of one choice set under two names unless the settings' ENUM_NAME_OVERRIDES
+# names it.
+@extend_schema_field({"type": "string", "pattern": "^(" + "|".join(DismissalReason.values) + ")?$"})
+class DismissalReasonField(serializers.CharField):
+    """A claim's dismissal reason, as stored ("" when it is not dismissed)."""
+
+
 class ClaimSerializer(ReadSerializer):
     assignee: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
+    )
+    checked_text = serializers.CharField(
+        read_only=True, help_text="What is checked: the wording if an editor gave one, else the text."
+    )
+    merged_into: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True,
+        help_text="Merged: the id of the claim that took over its occurrences and evidence (its own address answers).",
+    )  # fmt: skip
+    split_from: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="A part of a split claim: the id of the claim it was split from."
+    )
+    dismissal_reason = DismissalReasonField(
+        read_only=True,
+        help_text="Dismissed: why it is not worth checking (" + ", ".join(DismissalReason.values) + "); else empty.",
     )
 
     class Meta:
         model = Claim
         fields = [
-            "id",
-            "text",
-            "status",
-            "verdict",
-            "assignee",
-            "version",
-            "has_number",
-            "has_quote",
-            "speaker",
-            "created_at",
-            "updated_at",
-        ]
+            "id", "text", "wording", "checked_text", "status", "verdict", "assignee", "version", "has_number",
+            "has_quote", "speaker", "checkworthiness", "dismissal_reason", "dismissal_note", "merged_into",
+            "split_from", "created_at", "updated_at",
+        ]  # fmt: skip
+
+
+class CheckworthinessFeatureSerializer(serializers.Serializer):
+    """One feature that raised or lowered a claim's check-worthiness."""
+
+    feature = serializers.CharField(help_text='What was found: "states a number", "a hedge".')
+    weight = serializers.FloatField(help_text="What it added to the score's sum (negative: what it took away).")
+    found = serializers.CharField(help_text="The words that triggered it.")
+
+
+def checkworthiness_features(stored) -> list[dict[str, Any]]:
+    """Return the stored ``[name, weight, found]`` rows as objects (rows of another shape are left out)."""
+    rows = []
+    for row in stored if isinstance(stored, list) else ():
+        if isinstance(row, list | tuple) and len(row) == 3:
+            name, weight, found = row
+            rows.append({"feature": str(name), "weight": float(weight), "found": str(found)})
+    return rows
 
 
 class CorrectionSerializer(ReadSerializer):
@@ -169,7 +202,10 @@ class CorrectionSerializer(ReadSerializer):
 
     class Meta:
         model = Correction
-        fields = ["id", "created_at", "old_verdict", "new_verdict", "old_note", "new_note", "note", "approved_by"]
+        fields = [
+            "id", "created_at", "old_verdict", "new_verdict", "old_note", "new_note", "old_wording", "new_wording",
+            "note", "approved_by",
+        ]  # fmt: skip
 
 
 class ClaimDetailSerializer(ClaimSerializer):
@@ -182,10 +218,18 @@ class ClaimDetailSerializer(ClaimSerializer):
     occurrences = OccurrenceSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
     corrections = serializers.SerializerMethodField(help_text="Oldest first.")
+    checkworthiness_features = serializers.SerializerMethodField(
+        help_text="What raised or lowered the check-worthiness, as computed at load."
+    )
+    merged_claims = serializers.SerializerMethodField(help_text="The ids of the claims merged into this one.")
+    split_parts = serializers.SerializerMethodField(help_text="Split: the ids of the claims it was split into.")
 
     class Meta(ClaimSerializer.Meta):
         fields = [
             *ClaimSerializer.Meta.fields,
+            "checkworthiness_features",
+            "merged_claims",
+            "split_parts",
             "note",
             "submitted_by",
             "approved_by",
@@ -193,6 +237,7 @@ class ClaimDetailSerializer(ClaimSerializer):
             "published_at",
             "published_verdict",
             "published_note",
+            "published_wording",
             "occurrences",
             "evidence",
             "corrections",
@@ -201,6 +246,30 @@ class ClaimDetailSerializer(ClaimSerializer):
     @extend_schema_field(CorrectionSerializer(many=True))
     def get_corrections(self, claim):
         return CorrectionSerializer(selectors.claim_corrections(claim), many=True).data
+
+    @extend_schema_field(CheckworthinessFeatureSerializer(many=True))
+    def get_checkworthiness_features(self, claim):
+        return checkworthiness_features(claim.checkworthiness_features)
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_merged_claims(self, claim):
+        return self._links(claim)[0]
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_split_parts(self, claim):
+        return self._links(claim)[1]
+
+    def _links(self, claim) -> tuple[list[int], list[int]]:
+        """Return the ids of the claims merged into the claim and of its parts, read once for both fields.
+
+        The parts are those the split named, in order: a part may be a claim that was there before.
+        """
+        links = getattr(claim, "_api_links", None)
+        if links is None:
+            triage = selectors.claim_triage_links(claim)
+            links = [c.pk for c in triage.merged_claims], [c.pk for c in triage.split_parts]
+            claim._api_links = links
+        return links
 
 
 class ReviewEventSerializer(ReadSerializer):
@@ -318,6 +387,23 @@ class FeedChangeInput(serializers.Serializer):
 VERSION_HELP = "The claim version the change is based on (or send If-Match); a stale one is refused."
 
 
+class ListInput(serializers.ListField):
+    """A list input whose items' errors come back as the field's list of messages, each naming its item.
+
+    DRF answers ``{"claims": {"0": ["A valid integer is required."]}}``; every other input answers a
+    list of messages, so this one does too: ``{"claims": ["Item 1: A valid integer is required."]}``.
+    """
+
+    def run_child_validation(self, data):
+        try:
+            return super().run_child_validation(data)
+        except serializers.ValidationError as error:
+            errors = cast(dict, error.detail)
+            raise serializers.ValidationError(
+                [f"Item {index + 1}: {message}" for index, messages in errors.items() for message in messages]
+            ) from None
+
+
 def _field(spec: Input) -> serializers.Field:
     help_text = spec.help_text or None
     if spec.kind == "choice":
@@ -329,6 +415,16 @@ def _field(spec: Input) -> serializers.Field:
         return serializers.IntegerField(
             required=False, allow_null=True, default=None, min_value=spec.min_value, max_value=spec.max_value,
             help_text=help_text,
+        )  # fmt: skip
+    if spec.kind == "ids":
+        return ListInput(
+            child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), allow_empty=False, min_length=1,
+            max_length=spec.max_value, help_text=help_text,
+        )  # fmt: skip
+    if spec.kind == "lines":
+        return ListInput(
+            child=serializers.CharField(max_length=spec.max_length), allow_empty=False, min_length=2,
+            max_length=spec.max_value, help_text=help_text,
         )  # fmt: skip
     if spec.required:
         return serializers.CharField(max_length=spec.max_length, help_text=help_text)

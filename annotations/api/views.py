@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from annotations import actions, selectors, workflow
+from annotations import actions, selectors, vocabulary, workflow
 from annotations.models import (
     Claim,
     ClaimOccurrence,
@@ -134,7 +134,11 @@ class KeysetCursorPagination(CursorPagination):
             name = field.lstrip("-")
             after |= tied & Q(**{f"{name}__{'lt' if field.startswith('-') else 'gt'}": value})
             tied &= Q(**{name: value})
-        return after
+        # The same rows, with the first field's bound stated on its own: an index on the ordering
+        # can start its walk there (the "or" alone would be a filter on every row before the page).
+        first = ordering[0]
+        bound = Q(**{f"{first.lstrip('-')}__{'lte' if first.startswith('-') else 'gte'}": values[0]})
+        return bound & after
 
 
 def _model_field(model, name: str):
@@ -146,7 +150,7 @@ def _reversed(field: str) -> str:
 
 
 class ClaimCursorPagination(KeysetCursorPagination):
-    ordering = "id"
+    ordering = ("-checkworthiness", "id")  # ClaimViewSet.ordering, which StableOrderingFilter gives
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
@@ -173,8 +177,44 @@ class BooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+MSG_WORTH_RANGE = "checkworthiness_min ({low}) is above checkworthiness_max ({high}): nothing could match."
+
+
+class ClaimFilterForm(forms.Form):
+    """The list's filters as a form: each field checks itself; here, what they mean together."""
+
+    def clean(self):
+        data = super().clean() or {}
+        low, high = data.get("checkworthiness_min"), data.get("checkworthiness_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("checkworthiness_min", MSG_WORTH_RANGE.format(low=low, high=high))
+        return data
+
+
 class ClaimFilter(django_filters.FilterSet):
+    """The claim list's filters. Claims closed in triage (dismissed, merged, split) are left out unless
+    ``status`` names one of their statuses or ``include_closed`` is true."""
+
     status = django_filters.ChoiceFilter(choices=ClaimStatus.choices)
+    include_closed = BooleanFilter(
+        method="filter_include_closed",
+        help_text="Include the claims closed in triage (dismissed, merged, split), left out by default.",
+    )
+    checkworthiness_band = django_filters.ChoiceFilter(
+        choices=[(value, label) for value, label, _low, _high in vocabulary.CHECKWORTHINESS_BANDS],
+        method="filter_band",
+        help_text="A band of check-worthiness: "
+        + ", ".join(f"{value} {label.partition(' ')[2]}" for value, label, *_range in vocabulary.CHECKWORTHINESS_BANDS)
+        + ".",
+    )
+    checkworthiness_min = django_filters.NumberFilter(
+        field_name="checkworthiness", lookup_expr="gte", min_value=0, max_value=1,
+        help_text="The lowest check-worthiness, 0 to 1 (included).",
+    )  # fmt: skip
+    checkworthiness_max = django_filters.NumberFilter(
+        field_name="checkworthiness", lookup_expr="lte", min_value=0, max_value=1,
+        help_text="The highest check-worthiness, 0 to 1 (included).",
+    )  # fmt: skip
     verdict = django_filters.ChoiceFilter(choices=Verdict.choices)
     document = django_filters.NumberFilter(method="filter_document", min_value=1, max_value=2**63 - 1, decimal_places=0)
     assignee = django_filters.CharFilter(
@@ -198,10 +238,26 @@ class ClaimFilter(django_filters.FilterSet):
 
     class Meta:
         model = Claim
+        form = ClaimFilterForm
         fields = [
-            "status", "verdict", "document", "assignee", "q", "has_number", "has_quote", "attributed", "speaker",
-            "source_changed",
+            "status", "include_closed", "verdict", "document", "assignee", "q", "has_number", "has_quote",
+            "attributed", "speaker", "source_changed", "checkworthiness_band", "checkworthiness_min",
+            "checkworthiness_max",
         ]  # fmt: skip
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if data.get("include_closed") or data.get("status") in vocabulary.CLOSED_STATUSES:
+            return queryset
+        return selectors.open_claims(queryset)
+
+    def filter_include_closed(self, queryset, name, value):
+        return queryset  # read by filter_queryset: it decides whether the closed claims are left out
+
+    def filter_band(self, queryset, name, value):
+        low, high = vocabulary.band_range(value) or (0.0, 0.0)
+        return queryset.filter(checkworthiness__gte=low, checkworthiness__lt=high)
 
     def filter_document(self, queryset, name, value):
         return queryset.filter(occurrences__document_id=int(value)).distinct()
@@ -224,13 +280,30 @@ class ClaimFilter(django_filters.FilterSet):
 
 
 class StableOrderingFilter(filters.OrderingFilter):
-    """Add the id to any ordering that lacks it, so that ties cannot skip or repeat across pages."""
+    """Add the id to any ordering that lacks it, so that ties cannot skip or repeat across pages.
+
+    Ties go the first field's way (``-updated_at``: the newest id first), unless the view's
+    ``ordering_ties`` names the id's direction for that field: the claims' ``-checkworthiness`` ties
+    go by id ascending, the order of the index ``claim_worth_idx``, which the database then walks
+    (backwards for ``checkworthiness``) instead of sorting the table.
+    """
 
     def get_ordering(self, request, queryset, view):
         ordering = list(super().get_ordering(request, queryset, view) or [])
         if ordering and not any(field.lstrip("-") in ("id", "pk") for field in ordering):
-            ordering.append("-id" if ordering[0].startswith("-") else "id")
+            ties = getattr(view, "ordering_ties", {})
+            ordering.append(ties.get(ordering[0], "-id" if ordering[0].startswith("-") else "id"))
         return ordering
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        fields = ", ".join(view.ordering_fields)
+        default = ",".join(view.ordering)
+        for parameter in parameters:
+            parameter["description"] = (
+                f"Order by {fields}: several, comma-separated, `-` for descending. Default: {default}. Ties go by id."
+            )
+        return parameters
 
 
 class DocumentCursorPagination(CursorPagination):
@@ -434,8 +507,10 @@ class ClaimViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = ClaimCursorPagination
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     filterset_class = ClaimFilter
-    ordering_fields = ["id", "updated_at", "created_at", "has_number", "has_quote", "speaker"]
-    ordering = ["id"]
+    ordering_fields = ["id", "checkworthiness", "updated_at", "created_at", "has_number", "has_quote", "speaker"]
+    # The most worth checking first: the order of the index claim_worth_idx (-checkworthiness, id).
+    ordering = ["-checkworthiness", "id"]
+    ordering_ties = {"-checkworthiness": "id", "checkworthiness": "-id"}
 
     def get_queryset(self):
         if self.action == "list":

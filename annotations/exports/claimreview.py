@@ -1,5 +1,8 @@
 """schema.org ClaimReview (JSON-LD) for approved claims, as search engines read it.
 
+``claimReviewed`` is the claim as it was checked: its wording when an editor gave one, else its
+text as it appears in the articles.
+
 The rating scale (``reviewRating``) is the verdicts' ratings in ``vocabulary`` (1 = disputed,
 2 = unverified, 3 = verified), ``worstRating`` and ``bestRating`` the lowest and highest;
 ``alternateName`` carries the verdict's label. The review's ``url`` is ``FACTCHECK_CLAIM_URL``
@@ -49,6 +52,11 @@ def speaker_entity(name: str) -> dict:
     return {"@type": kind, "name": name}
 
 
+def checked_text(record: dict) -> str:
+    """Return the claim as it is checked (``Claim.checked_text``): its wording, else its text."""
+    return record["wording"] or record["text"]
+
+
 def appearance(occurrence: dict) -> dict:
     """Return the schema.org ``CreativeWork`` of the article an occurrence is in."""
     work: dict[str, Any] = {"@type": "CreativeWork", "headline": occurrence["document_title"]}
@@ -87,7 +95,7 @@ def review(record: dict) -> dict:
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": settings.FACTCHECK_CLAIM_URL.format(id=record["id"]),
-        "claimReviewed": record["text"],
+        "claimReviewed": checked_text(record),
         "author": organisation,
         "datePublished": (record["published_at"] or record["approved_at"])[:10],
         "reviewRating": {

@@ -5,8 +5,10 @@ apostrophe, so that a spreadsheet shows it as text instead of running it as a fo
 values in one cell (documents, evidence) are joined with `` | ``, in the same order in the cells
 that go together (titles, addresses, publishers and dates; evidence and stances). The documents
 are those the claim appears in now: an occurrence whose sentence left the article
-(``removed_in``) is not listed. Every cell is quoted, lines end with ``\\n``, and the file starts
-with a byte-order mark so that spreadsheets read it as UTF-8.
+(``removed_in``) is not listed. The triage columns follow: the wording the claim is checked in
+(empty: its text), its check-worthiness score, why it was dismissed, and the claims it was merged
+into or split from (ids). Every cell is quoted, lines end with ``\\n``, and the file starts with a
+byte-order mark so that spreadsheets read it as UTF-8.
 
 On PostgreSQL the rows come from the database's own ``COPY ... TO STDOUT`` (the same columns and
 the same neutralising, in SQL); elsewhere from the claim records. Both give the same bytes.
@@ -22,22 +24,31 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from annotations.models import Claim, ClaimOccurrence, Evidence, SourceDocument
+from annotations.vocabulary import CLOSED_STATUSES
 
 from .filters import ExportFilters
 from .records import claim_batches
 
 COLUMNS = [
     "id", "text", "document_titles", "document_urls", "document_publishers", "document_dates", "status", "verdict",
-    "note", "evidence", "evidence_stances", "editor", "reviewer", "approved_at",
+    "note", "evidence", "evidence_stances", "editor", "reviewer", "approved_at", "wording", "checkworthiness",
+    "dismissal_reason", "dismissal_note", "merged_into", "split_from",
 ]  # fmt: skip
 SEPARATOR = " | "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
+FORMULA_CODES = ", ".join(str(ord(start)) for start in FORMULA_STARTS)
 
 
 def neutralise(value: str) -> str:
     """Return ``value`` so that no spreadsheet reads it as a formula."""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def score_text(score: float) -> str:
+    """Return a check-worthiness score as PostgreSQL writes a float: its shortest digits ("0.73", "0", "1")."""
+    text = repr(abs(score))  # abs: a stored -0.0 is written 0
+    return text.removesuffix(".0")
 
 
 def evidence_reference(url: str, document_id, start, end) -> str:
@@ -82,6 +93,12 @@ def _python_rows(filters, progress) -> Iterator[bytes]:
                 record["submitted_by"] or record["assignee"] or "",
                 record["approved_by"] or "",
                 approved_at[:19] + "Z" if approved_at else "",  # to the second
+                record["wording"],
+                score_text(record["checkworthiness"]),
+                record["dismissal_reason"],
+                record["dismissal_note"],
+                str(record["merged_into"] or ""),
+                str(record["split_from"] or ""),
             ]
             writer.writerow([neutralise(cell) for cell in cells])
         yield buffer.getvalue().encode()
@@ -90,10 +107,9 @@ def _python_rows(filters, progress) -> Iterator[bytes]:
 
 
 def _neutralised(expression: str) -> str:
-    return (
-        f"(CASE WHEN left({expression}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') "
-        f"THEN '''' || {expression} ELSE {expression} END)"
-    )
+    # ascii() reads the first character's code where left() makes a new text and compares it six
+    # times under a collation: a tenth of the statement's time over ten cells of a million rows.
+    return f"(CASE WHEN ascii({expression}) IN ({FORMULA_CODES}) THEN '''' || {expression} ELSE {expression} END)"
 
 
 def copy_statement(filters: ExportFilters) -> tuple[str, list]:
@@ -113,9 +129,15 @@ def copy_statement(filters: ExportFilters) -> tuple[str, list]:
             conditions = (*conditions, f"{column} IN (SELECT id FROM picked)")
         return f"WHERE {' AND '.join(conditions)}" if conditions else ""
 
-    if filters != ExportFilters():
+    claim_conditions: list[str] = []
+    if filters.narrows:
         picked_sql, picked_params = filters.claims().values("id").query.sql_with_params()
         with_picked, params = f"WITH picked AS MATERIALIZED ({picked_sql})", list(picked_params)
+    elif filters.leaves_closed_out:
+        # On the claims alone: the aggregates below then cover a few closed claims for nothing,
+        # cheaper than restricting their scans to a list of the others.
+        claim_conditions.append(f"c.status NOT IN ({', '.join(['%s'] * len(CLOSED_STATUSES))})")
+        params = list(CLOSED_STATUSES)
     reference = (
         "CASE WHEN ev.url <> '' THEN ev.url "
         "ELSE 'document ' || ev.document_id || ' chars ' || ev.start || '-' || ev.\"end\" END"
@@ -132,9 +154,15 @@ def copy_statement(filters: ExportFilters) -> tuple[str, list]:
         _neutralised("c.note"),
         _neutralised("coalesce(e.refs, '')"),
         _neutralised("coalesce(e.stances, '')"),
-        _neutralised("coalesce(sb.username, asg.username, '')"),
+        _neutralised("coalesce(ed.username, '')"),
         _neutralised("coalesce(ap.username, '')"),
         """coalesce(to_char(c.approved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '')""",
+        _neutralised("c.wording"),
+        "abs(c.checkworthiness)::text",  # a score, a reason or an id never starts like one either
+        "c.dismissal_reason",
+        _neutralised("c.dismissal_note"),
+        "coalesce(c.merged_into_id::text, '')",
+        "coalesce(c.split_from_id::text, '')",
     ]
     # string_agg(... ORDER BY ...) sorts each claim's few values on its own, at several times the
     # cost of one sort of all the rows; the subqueries hand the aggregates their rows in order.
@@ -147,9 +175,13 @@ def copy_statement(filters: ExportFilters) -> tuple[str, list]:
                 SELECT claim_id, string_agg(title, ' | ') AS titles, string_agg(url, ' | ') AS urls,
                     string_agg(publisher, ' | ') AS publishers, string_agg(published, ' | ') AS dates
                 FROM (
-                    SELECT oc.claim_id, d.title, d.url, d.publisher,
-                        coalesce(to_char(d.published_on, 'YYYY-MM-DD'), '') AS published
-                    FROM {occurrence} oc JOIN {document} d ON d.id = oc.document_id
+                    SELECT oc.claim_id, d.title, d.url, d.publisher, d.published
+                    FROM {occurrence} oc CROSS JOIN LATERAL (
+                        -- Kept whole (OFFSET 0), so that Memoize keeps each document's cells, its date
+                        -- formatted once, instead of formatting it again for each of its claims.
+                        SELECT title, url, publisher, coalesce(to_char(published_on, 'YYYY-MM-DD'), '') AS published
+                        FROM {document} WHERE id = oc.document_id OFFSET 0
+                    ) d
                     {only("oc.claim_id", "oc.removed_in IS NULL")}
                     ORDER BY oc.claim_id, oc.document_id, oc.position
                 ) ordered
@@ -165,10 +197,10 @@ def copy_statement(filters: ExportFilters) -> tuple[str, list]:
                 ) ordered
                 GROUP BY claim_id
             ) e ON e.claim_id = c.id
-            LEFT JOIN {user} sb ON sb.id = c.submitted_by_id
-            LEFT JOIN {user} asg ON asg.id = c.assignee_id
+            -- The editor is who submitted the verdict, else the assignee: one user looked up, not two.
+            LEFT JOIN {user} ed ON ed.id = coalesce(c.submitted_by_id, c.assignee_id)
             LEFT JOIN {user} ap ON ap.id = c.approved_by_id
-            {only("c.id")}
+            {only("c.id", *claim_conditions)}
             ORDER BY c.id
         ) TO STDOUT WITH (FORMAT csv, FORCE_QUOTE *)
     """
@@ -182,6 +214,7 @@ def _copy_rows(filters, progress) -> Iterator[bytes]:
     statement, params = copy_statement(filters)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        cursor.execute("SET LOCAL extra_float_digits = 1")  # the shortest digits, as ``score_text`` writes them
         with cursor.cursor.copy(statement, params or None) as copy:
             parts, size = [], 0
             for data in copy:

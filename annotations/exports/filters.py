@@ -1,4 +1,8 @@
-"""Which claims an export holds: the filters shared by the command, the admin and the API."""
+"""Which claims an export holds: the filters shared by the command, the admin and the API.
+
+Claims closed in triage (``vocabulary.CLOSED_STATUSES``: dismissed, merged, split) are left out
+unless asked for: by ``include_closed``, by a status filter naming them, or by selecting them.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from annotations.models import Claim, ClaimOccurrence, ClaimStatus, SourceDocument, Verdict
+from annotations.vocabulary import CLOSED_STATUSES
 
 
 class FilterError(ValueError):
@@ -28,27 +33,48 @@ class ExportFilters:
     document: tuple[int, ...] = ()
     since: datetime.datetime | None = None  # changed at or after
     claim_ids: tuple[int, ...] = field(default=(), compare=True)  # an admin selection
+    include_closed: bool = False  # the claims closed in triage too
 
     @classmethod
-    def parse(cls, *, status=(), verdict=(), document=(), since=None, claim_ids=(), published=False):
+    def parse(
+        cls, *, status=(), verdict=(), document=(), since=None, claim_ids=(), include_closed=False, published=False
+    ):
         """Return filters from text values (comma-separated or repeated), or raise FilterError.
 
-        ``published`` formats (ClaimReview, the HTML report) default to approved claims.
+        ``published`` formats (ClaimReview, the HTML report) default to approved claims, and with
+        ``include_closed`` to approved claims and those closed in triage (which ClaimReview, holding
+        only approved claims, leaves out all the same).
+        ``include_closed`` is a flag or its text ("true", "false", "1", "0", "yes", "no", "").
         """
         statuses = _choices(status, ClaimStatus, "status")
+        include_closed = _flag(include_closed, "include_closed")
         if published and not statuses:
-            statuses = (ClaimStatus.APPROVED.value,)
+            # A status filter would otherwise keep out the closed claims that include_closed asks for.
+            statuses = (ClaimStatus.APPROVED.value, *(CLOSED_STATUSES if include_closed else ()))
         return cls(
             status=statuses,
             verdict=_choices(verdict, Verdict, "verdict"),
             document=_document_ids(document),
             since=_moment(since),
             claim_ids=tuple(sorted(set(_ids(claim_ids, "claim_ids", "claim")))),
+            include_closed=include_closed,
         )
+
+    @property
+    def leaves_closed_out(self) -> bool:
+        """Whether the claims closed in triage are left out: no status filter or selection names them."""
+        return not (self.include_closed or self.status or self.claim_ids)
+
+    @property
+    def narrows(self) -> bool:
+        """Whether a filter other than leaving the closed claims out narrows the claims."""
+        return bool(self.status or self.verdict or self.document or self.since or self.claim_ids)
 
     def claims(self):
         """Return the matching claims (no joins, no order): the exports add what they read."""
         queryset = Claim.objects.all()
+        if self.leaves_closed_out:
+            queryset = queryset.exclude(status__in=CLOSED_STATUSES)
         if self.status:
             queryset = queryset.filter(status__in=self.status)
         if self.verdict:
@@ -70,6 +96,7 @@ class ExportFilters:
             "document": list(self.document),
             "since": self.since.isoformat() if self.since else None,
             "claims": list(self.claim_ids),
+            "include_closed": self.include_closed,
         }
 
     def describe(self) -> str:
@@ -85,7 +112,11 @@ class ExportFilters:
             parts.append(f"changed since {self.since:%Y-%m-%d %H:%M} UTC")
         if self.claim_ids:
             parts.append(f"{len(self.claim_ids)} selected claim{'s' if len(self.claim_ids) != 1 else ''}")
-        return "; ".join(parts) or "all claims"
+        if self.leaves_closed_out:
+            parts.append("claims closed in triage left out" if parts else "all claims but those closed in triage")
+        elif self.include_closed and not (self.status or self.claim_ids):
+            parts.append("claims closed in triage included" if parts else "all claims, those closed in triage too")
+        return "; ".join(parts)
 
 
 def _values(raw) -> list[str]:
@@ -102,6 +133,20 @@ def _choices(raw, choices, name: str) -> tuple[str, ...]:
         if value not in choices.values:
             raise FilterError(name, f"Unknown {name} {value!r}: choose from {', '.join(choices.values)}.")
     return tuple(dict.fromkeys(values))
+
+
+FLAGS = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
+
+
+def _flag(raw, name: str) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = "" if raw is None else str(raw).strip().lower()
+    if text == "":
+        return False
+    if text not in FLAGS:
+        raise FilterError(name, f"{raw!r} is not true or false.")
+    return FLAGS[text]
 
 
 def _ids(raw, name: str, what: str) -> list[int]:

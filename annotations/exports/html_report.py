@@ -1,9 +1,11 @@
 """The HTML report a person reads: each document's text with its claims highlighted.
 
 For each document, its publisher, author, date, address and version, the article (its current
-version) with the exported claims marked in their verdict's colour, then each claim's verdict,
-note, evidence, reviewer and corrections; a claim whose sentence a later version dropped is
-listed, said to be no longer in the article, and not marked in the text. Before them, a chart of
+version) with the exported claims marked in their verdict's colour, then each claim as it was
+checked (its wording, and the sentence as it appears when they differ), its check-worthiness,
+its triage (why it was dismissed; the claims merged into it or it into; split from or into),
+verdict, note, evidence, reviewer and corrections; a claim whose sentence a later version dropped
+is listed, said to be no longer in the article, and not marked in the text. Before them, a chart of
 the verdict counts (inline SVG: no script, nothing fetched) and the report's date and filters.
 Text is escaped by the templates: markup inside an article is shown, never run; only http(s)
 addresses become links. Documents are rendered a few at a time, so the report streams at any size.
@@ -15,11 +17,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from annotations.models import ClaimOccurrence, SourceDocument, Verdict
+from annotations.models import Claim, ClaimOccurrence, ClaimStatus, DismissalReason, SourceDocument, Verdict
 from annotations.vocabulary import VERDICTS
 
 from .filters import ExportFilters
@@ -96,6 +98,41 @@ def stream(filters: ExportFilters, progress: Callable[[int], None] | None = None
     yield render_to_string("annotations/report/tail.html", {"documents": shown}).encode()
 
 
+def _ids(ids: list[int]) -> str:
+    return ("claim " if len(ids) == 1 else "claims ") + ", ".join(map(str, ids))
+
+
+def _describe_triage(records: dict[int, dict]) -> None:
+    """Give each record what the report shows of its triage: the text checked, and its links in words."""
+    merged_in: dict[int, list[int]] = defaultdict(list)
+    parts: dict[int, list[int]] = defaultdict(list)
+    ids = list(records)
+    linked = Claim.objects.filter(Q(merged_into__in=ids) | Q(split_from__in=ids)).order_by("pk")
+    for pk, merged_into, split_from in linked.values_list("pk", "merged_into", "split_from"):
+        if merged_into in records:
+            merged_in[merged_into].append(pk)
+        if split_from in records:
+            parts[split_from].append(pk)
+    for pk, record in records.items():
+        record["checked_text"] = record["wording"] or record["text"]
+        record["appears_as"] = record["text"] if record["wording"] else ""
+        notes = []
+        if record["status"] == ClaimStatus.DISMISSED:
+            reason = DismissalReason(record["dismissal_reason"]).label.lower() if record["dismissal_reason"] else ""
+            notes.append(
+                f"Dismissed: {reason}" + (f" ({record['dismissal_note']})" if record["dismissal_note"] else "")
+            )
+        if record["merged_into"]:
+            notes.append(f"Merged into claim {record['merged_into']}")
+        if merged_in[pk]:
+            notes.append(f"Took in {_ids(merged_in[pk])}, merged into it")
+        if record["split_from"]:
+            notes.append(f"Split from claim {record['split_from']}")
+        if parts[pk]:
+            notes.append(f"Split into {_ids(parts[pk])}")
+        record["triage"] = ". ".join(notes)
+
+
 def _documents(batch: list, claims) -> str:
     rows = list(
         ClaimOccurrence.objects.filter(document_id__in=[d["id"] for d in batch], claim__in=claims)
@@ -105,6 +142,7 @@ def _documents(batch: list, claims) -> str:
     records: dict[int, dict] = {}
     for chunk in claim_batches(claims.filter(pk__in={row[1] for row in rows})):
         records.update((record["id"], record) for record in chunk)
+    _describe_triage(records)
     current: dict[int, list] = defaultdict(list)
     removed: dict[int, dict[int, int]] = defaultdict(dict)  # the version from which it is no longer there
     for document_id, claim_id, start, end, removed_in in rows:

@@ -7,7 +7,11 @@ restores. Date-times are ISO 8601 in UTC.
 
 Format version 2 added the documents' author, language, origin, version, revision, update time,
 versions and history, the occurrences' version and ``removed_in`` and the claims'
-``source_changed_at``; ``workflow.backup`` reads versions 1 and 2.
+``source_changed_at``. Version 3 added triage: the claims' ``wording``, ``published_wording``,
+``checkworthiness`` and its ``checkworthiness_features``, ``dismissal_reason`` and
+``dismissal_note``, ``merged_into`` and ``split_from`` (claim ids), the corrections'
+``old_wording`` and ``new_wording``, and the filters' ``include_closed``. ``workflow.backup``
+reads versions 1 to 3.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from .filters import ExportFilters
 from .records import claim_batches, documents_of, moment
 
 FORMAT = "factcheck-export"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 def stream_jsonl(

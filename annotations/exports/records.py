@@ -1,10 +1,12 @@
 """Claims as plain records, read in batches: a fixed number of queries per batch, flat memory.
 
-Every format but the PostgreSQL CSV fast path is fed from here. A record holds the claim, its
-occurrences (with their documents' titles, addresses, publishers, authors and dates; those no
-longer in the article too, marked ``removed_in``), evidence, corrections and, on request, its
-review history, as JSON-ready values. ``documents_of`` gives the documents, with their versions
-and, on request, their history.
+Every format but the PostgreSQL CSV fast path is fed from here. A record holds the claim (with its
+triage: wording, check-worthiness score and features, dismissal, and the ids of the claims it was
+merged into or split from), its occurrences (with their documents' titles, addresses, publishers,
+authors and dates; those no longer in the article too, marked ``removed_in``), evidence,
+corrections and, on request, its review history, as JSON-ready values: JSON columns (the features,
+an event's details) as ``orjson.Fragment`` of their stored text, for orjson to write as they are.
+``documents_of`` gives the documents, with their versions and, on request, their history.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import islice, pairwise
 
+import orjson
 from django.db import connection
-from django.db.models import Case, CharField, DateTimeField, F, Func, Q, TextField, Value, When
+from django.db.models import Case, CharField, DateTimeField, F, Func, JSONField, Q, TextField, Value, When
+from django.db.models.functions import Cast
 
 from annotations.models import (
     Claim,
@@ -34,14 +38,17 @@ BATCH = 2000
 DOCUMENT_BATCH = 50  # documents carry their whole text, and their versions the pages they were fetched from
 
 CLAIM_COLUMNS = (
-    "id", "text", "text_hash", "status", "verdict", "note", "version", "assignee__username",
-    "submitted_by__username", "approved_by__username", "approved_at", "published_at", "published_verdict",
-    "published_note", "speaker", "has_number", "has_quote", "created_at", "updated_at", "source_changed_at",
+    "id", "text", "text_hash", "wording", "status", "dismissal_reason", "dismissal_note", "merged_into_id",
+    "split_from_id", "verdict", "note", "version", "assignee__username", "submitted_by__username",
+    "approved_by__username", "approved_at", "published_at", "published_verdict", "published_note", "published_wording",
+    "speaker", "has_number", "has_quote", "checkworthiness", "checkworthiness_features", "created_at", "updated_at",
+    "source_changed_at",
 )  # fmt: skip
 CLAIM_KEYS = (
-    "id", "text", "text_hash", "status", "verdict", "note", "version", "assignee", "submitted_by", "approved_by",
-    "approved_at", "published_at", "published_verdict", "published_note", "speaker", "has_number", "has_quote",
-    "created_at", "updated_at", "source_changed_at",
+    "id", "text", "text_hash", "wording", "status", "dismissal_reason", "dismissal_note", "merged_into", "split_from",
+    "verdict", "note", "version", "assignee", "submitted_by", "approved_by", "approved_at", "published_at",
+    "published_verdict", "published_note", "published_wording", "speaker", "has_number", "has_quote",
+    "checkworthiness", "checkworthiness_features", "created_at", "updated_at", "source_changed_at",
 )  # fmt: skip
 CLAIM_MOMENTS = ("approved_at", "published_at", "created_at", "updated_at", "source_changed_at")
 EVIDENCE_COLUMNS = (
@@ -50,9 +57,12 @@ EVIDENCE_COLUMNS = (
 )  # fmt: skip
 EVIDENCE_KEYS = ("id", "stance", "url", "document", "start", "end", "title", "excerpt", "added_by", "added_at")
 CORRECTION_COLUMNS = (
-    "claim_id", "created_at", "old_verdict", "new_verdict", "old_note", "new_note", "note", "approved_by__username",
+    "claim_id", "created_at", "old_verdict", "new_verdict", "old_note", "new_note", "old_wording", "new_wording",
+    "note", "approved_by__username",
 )  # fmt: skip
-CORRECTION_KEYS = ("date", "old_verdict", "new_verdict", "old_note", "new_note", "note", "approved_by")
+CORRECTION_KEYS = (
+    "date", "old_verdict", "new_verdict", "old_note", "new_note", "old_wording", "new_wording", "note", "approved_by",
+)  # fmt: skip
 EVENT_COLUMNS = (
     "claim_id", "id", "action", "actor__username", "status_before", "status_after", "verdict_before",
     "verdict_after", "comment", "details", "claim_version", "created_at",
@@ -93,12 +103,28 @@ class _Moment(Func):
     output_field = CharField()
 
 
-def _columns(model, columns) -> tuple[list, bool]:
-    """Return ``columns`` to read and whether their date-times come formatted already."""
-    if connection.vendor != "postgresql":
-        return list(columns), False
+def _columns(model, columns) -> tuple[list, bool, tuple[int, ...]]:
+    """Return ``columns`` to read, whether their date-times come formatted already, and where JSON comes as text.
+
+    A JSON column is read as its text and written back as it is (``orjson.Fragment``): decoding the
+    features of a million claims and encoding them again cost more than the rest of their records.
+    """
     fields = {field.name: field for field in model._meta.concrete_fields}
-    return [_Moment(c) if isinstance(fields.get(c), DateTimeField) else c for c in columns], True
+    json_at = tuple(i for i, c in enumerate(columns) if isinstance(fields.get(c), JSONField))
+    read = [Cast(c, output_field=TextField()) if i in json_at else c for i, c in enumerate(columns)]
+    if connection.vendor != "postgresql":
+        return read, False, json_at
+    return [_Moment(c) if isinstance(fields.get(c), DateTimeField) else c for c in read], True, json_at
+
+
+def _as_json(row: tuple, json_at: tuple[int, ...]) -> tuple:
+    """Return ``row`` with its JSON texts (at ``json_at``) ready to be written as they are."""
+    if not json_at:
+        return row
+    values = list(row)
+    for i in json_at:
+        values[i] = orjson.Fragment(values[i])
+    return tuple(values)
 
 
 def _claim_ids(ids: list[int]) -> Q:
@@ -158,7 +184,7 @@ def claim_batches(claims, *, history: bool = False) -> Iterator[list[dict]]:
     """Yield the records of ``claims`` by increasing id, ``BATCH`` at a time."""
     batch = BATCH  # read now, not when defined, so that it can be set (tests, benchmarks)
     catalogue = DocumentCatalogue()
-    columns, formatted = _columns(Claim, CLAIM_COLUMNS)
+    columns, formatted, json_at = _columns(Claim, CLAIM_COLUMNS)
     moments = () if formatted else CLAIM_MOMENTS
     last = 0
     while True:
@@ -166,7 +192,7 @@ def claim_batches(claims, *, history: bool = False) -> Iterator[list[dict]]:
             rows = list(claims.filter(pk__gt=last).order_by("pk").values_list(*columns)[:batch])
             if not rows:
                 return
-            records = _records(rows, catalogue, moments, history=history)
+            records = _records(rows, catalogue, moments, json_at, history=history)
         last = rows[-1][0]
         yield records
         if len(rows) < batch:
@@ -190,7 +216,7 @@ def _collector_paused():
             gc.enable()
 
 
-def _records(rows, catalogue: DocumentCatalogue, moments, *, history: bool) -> list[dict]:
+def _records(rows, catalogue: DocumentCatalogue, moments, json_at, *, history: bool) -> list[dict]:
     ids = _claim_ids([row[0] for row in rows])
     occurrences = defaultdict(list)
     occurrence_rows = list(
@@ -221,7 +247,7 @@ def _records(rows, catalogue: DocumentCatalogue, moments, *, history: bool) -> l
     events = _grouped(ReviewEvent, EVENT_COLUMNS, EVENT_KEYS, ids, "created_at") if history else None
     records = []
     for row in rows:
-        record = _moments(dict(zip(CLAIM_KEYS, row, strict=True)), *moments)
+        record = _moments(dict(zip(CLAIM_KEYS, _as_json(row, json_at), strict=True)), *moments)
         pk = record["id"]
         record["occurrences"] = occurrences.get(pk, [])
         record["evidence"] = evidence.get(pk, [])
@@ -233,10 +259,11 @@ def _records(rows, catalogue: DocumentCatalogue, moments, *, history: bool) -> l
 
 
 def _grouped(model, columns, keys, ids: Q, *moments) -> dict[int, list[dict]]:
-    columns, formatted = _columns(model, columns)
+    columns, formatted, json_at = _columns(model, columns)
     moments = () if formatted else moments
     grouped = defaultdict(list)
     for row in model.objects.filter(ids).order_by("claim_id", "id").values_list(*columns):
+        row = _as_json(row, json_at)
         grouped[row[0]].append(_moments(dict(zip(keys, row[1:], strict=True)), *moments))
     return grouped
 

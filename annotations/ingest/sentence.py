@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from functools import cached_property
 
 
+def text_hash(text: str) -> str:
+    """Return the SHA-256 of a normalised claim text: what identifies its claim."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class Sentence:
     """A sentence's span in the document and its normalised text (which identifies its claim)."""
@@ -17,4 +22,4 @@ class Sentence:
 
     @cached_property
     def text_hash(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return text_hash(self.text)

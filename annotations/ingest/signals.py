@@ -42,6 +42,7 @@ import re
 from dataclasses import dataclass
 from itertools import islice
 
+from .checkworthiness import checkworthiness
 from .sentences import TITLE_ABBREVIATIONS
 
 SPEAKER_MAX_LENGTH = 200  # Claim.speaker's max_length
@@ -53,12 +54,19 @@ class Signals:
     has_number: bool
     has_quote: bool
     speaker: str
+    checkworthiness: float = 0.0  # the score of ``ingest.checkworthiness``
+    features: tuple = ()  # its features, as stored: (name, weight, found) each
 
 
 def claim_signals(text: str) -> Signals:
-    """Return the check-worthiness signals of a claim's ``text``."""
+    """Return the check-worthiness signals of a claim's ``text``, with its score and what made it."""
     has_quote = _QUOTE.search(text) is not None
-    return Signals(has_number=_has_number(text), has_quote=has_quote, speaker=_speaker(text, quoted=has_quote))
+    has_number, speaker = _has_number(text), _speaker(text, quoted=has_quote)
+    worth = checkworthiness(text, has_number=has_number, has_quote=has_quote, speaker=speaker)
+    return Signals(
+        has_number=has_number, has_quote=has_quote, speaker=speaker, checkworthiness=worth.score,
+        features=tuple(tuple(row) for row in worth.as_json()),
+    )  # fmt: skip
 
 
 # --- Numbers ------------------------------------------------------------------------------------

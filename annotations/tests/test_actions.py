@@ -58,7 +58,9 @@ def test_its_template_fragment_posts_its_name(name):
     action = ACTIONS[name]
     source = get_template(action.template).template.source
     assert '{% include "admin/annotations/claim/actions/_head.html" %}' in source
-    assert action.place in ("bar", "verdict", "evidence", "evidence_item", "suggestion_item", "history")
+    assert action.place in (
+        "bar", "verdict", "evidence", "evidence_item", "suggestion_item", "history", "triage", "wording",
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("name", [name for name, action in ACTIONS.items() if action.path])
@@ -94,3 +96,24 @@ def test_offered_to_follows_the_role(editor, reviewer, outsider):
     assert actions.ASSIGN.offered_to(editor) and actions.ASSIGN.offered_to(reviewer)
     assert not actions.APPROVE.offered_to(editor) and actions.APPROVE.offered_to(reviewer)
     assert not actions.COMMENT.offered_to(outsider)
+
+
+def test_the_triage_actions_are_declared_with_their_workflow_functions():
+    from annotations import workflow
+
+    declared = {
+        name: (ACTIONS[name].event, ACTIONS[name].run) for name in ["dismiss", "restore", "wording", "merge", "split"]
+    }
+    assert declared == {
+        "dismiss": (Action.DISMISSED, workflow.claim_dismiss),
+        "restore": (Action.RESTORED, workflow.claim_restore),
+        "wording": (Action.WORDING_SET, workflow.claim_set_wording),
+        "merge": (Action.MERGED_FROM, workflow.claims_merge),
+        "split": (Action.SPLIT, workflow.claim_split),
+    }
+    assert all(ACTIONS[name].role == roles.EDITOR for name in declared)
+    assert {spec.name: spec.kind for spec in ACTIONS["merge"].inputs} == {"claims": "ids"}
+    assert {spec.name: spec.kind for spec in ACTIONS["split"].inputs} == {"parts": "lines"}
+    assert list(ACTIONS["dismiss"].inputs[0].choices.values) == [
+        "opinion", "not_factual", "furniture", "duplicate", "out_of_scope",
+    ]  # fmt: skip

@@ -172,3 +172,26 @@ def test_postgresql_refuses_to_change_the_history_whoever_asks(worked, advance, 
         cursor.execute(statement.format(table=model._meta.db_table))
     assert model.objects.count() == rows
     assert breaks() == []
+
+
+def test_triage_events_are_chained_like_the_others_and_their_details_are_covered(claim, documents, editor):
+    from annotations.tests.conftest import SECOND_CLAIM_TEXT
+
+    second = Claim.objects.get(text=SECOND_CLAIM_TEXT)
+    workflow.claim_dismiss(claim_id=claim.pk, actor=editor, reason="opinion", note="A column.")
+    workflow.claim_restore(claim_id=claim.pk, actor=editor)
+    workflow.claim_set_wording(claim_id=claim.pk, actor=editor, wording="The Mekong carries 300 tonnes a year.")
+    workflow.claims_merge(claim_id=claim.pk, actor=editor, claims=[second.pk])
+    parts = workflow.claim_split(
+        claim_id=claim.pk, actor=editor, parts=["The river carries 300 tonnes of plastic", "to the sea every year."]
+    )
+    actions = list(ReviewEvent.objects.filter(claim=claim).order_by("id").values_list("action", flat=True))
+    assert actions == ["created", "dismissed", "restored", "wording_set", "merged_from", "split"]
+    assert breaks() == []
+    assert all(ReviewEvent.objects.filter(claim=part, action="created").exists() for part in parts)
+
+    merged = ReviewEvent.objects.get(claim=second, action="merged_into")
+    behind_the_apps_back(
+        "UPDATE annotations_reviewevent SET details = %s WHERE id = %s", ['{"merged_into": 1, "claims": []}', merged.pk]
+    )
+    assert breaks() == [f"claim {second.pk}, event {merged.pk}: {history.MSG_CHANGED}"]

@@ -72,6 +72,11 @@ def make_event(claim, **fields):
                 "claim_version_positive",
                 "claim_published_verdict_valid",
                 "claim_approval_complete",
+                "claim_dismissal_reason_valid",
+                "claim_dismissed_has_reason",
+                "claim_merged_has_survivor",
+                "claim_not_merged_into_itself",
+                "claim_checkworthiness_range",
             },
         ),
         (
@@ -169,6 +174,63 @@ def test_a_claim_is_shown_by_its_text_cut_to_eighty_characters():
     assert str(Claim(text="y" * 81)) == "y" * 79 + "…"
 
 
+def test_a_claim_is_checked_and_shown_in_its_wording_when_it_has_one():
+    claim = Claim(text="He said it rose.", wording="The mayor said river pollution rose in 2024.")
+    assert claim.checked_text == str(claim) == "The mayor said river pollution rose in 2024."
+    assert Claim(text="He said it rose.").checked_text == "He said it rose."
+    assert str(Claim(text="Short.", wording="w" * 81)) == "w" * 79 + "…"
+
+
+# --- Triage ---------------------------------------------------------------------------------------
+
+
+def test_a_dismissed_claim_without_a_reason_is_refused():
+    with violates("claim_dismissed_has_reason"):
+        make_claim(status="dismissed")
+    claim = make_claim(status="dismissed", dismissal_reason="opinion")
+    with violates("claim_dismissed_has_reason"):
+        Claim.objects.filter(pk=claim.pk).update(dismissal_reason="")
+    assert Claim.objects.get(pk=claim.pk).dismissal_reason == "opinion"
+
+
+def test_an_unknown_dismissal_reason_is_refused():
+    with violates("claim_dismissal_reason_valid"):
+        make_claim(status="dismissed", dismissal_reason="boring")
+    assert not Claim.objects.exists()
+
+
+def test_a_merged_claim_needs_the_claim_it_was_merged_into_and_only_a_merged_one_has_one():
+    survivor = make_claim(text="Survivor.", text_hash="b" * 64)
+    with violates("claim_merged_has_survivor"):
+        make_claim(status="merged")
+    with violates("claim_merged_has_survivor"):
+        make_claim(status="pending", merged_into=survivor)
+    merged = make_claim(status="merged", merged_into=survivor)
+    assert list(survivor.merged_claims.all()) == [merged]
+
+
+def test_a_claim_cannot_be_merged_into_itself():
+    claim = make_claim()
+    with violates("claim_not_merged_into_itself"):
+        Claim.objects.filter(pk=claim.pk).update(status="merged", merged_into=claim.pk)
+    assert Claim.objects.get(pk=claim.pk).merged_into_id is None
+
+
+def test_a_claim_merged_into_cannot_be_deleted():
+    survivor = make_claim(text="Survivor.", text_hash="b" * 64)
+    make_claim(status="merged", merged_into=survivor)
+    with pytest.raises(ProtectedError):
+        survivor.delete()
+
+
+@pytest.mark.parametrize("score", [-0.01, 1.01])
+def test_a_checkworthiness_outside_0_to_1_is_refused(score):
+    with violates("claim_checkworthiness_range"):
+        make_claim(checkworthiness=score)
+    make_claim(checkworthiness=1.0)
+    make_claim(text="Other.", text_hash="b" * 64, checkworthiness=0.0)
+
+
 # --- Document and occurrence ----------------------------------------------------------------------
 
 
@@ -187,7 +249,7 @@ def test_an_occurrence_must_end_after_it_starts(start, end):
     assert not ClaimOccurrence.objects.exists()
 
 
-def test_two_occurrences_at_the_same_position_of_a_document_are_refused():
+def test_a_claim_cannot_occur_twice_at_the_same_position_of_a_document():
     claim, document = make_claim(), make_document()
     ClaimOccurrence.objects.create(claim=claim, document=document, start=0, end=4, position=0)
     with violates(
@@ -199,6 +261,14 @@ def test_two_occurrences_at_the_same_position_of_a_document_are_refused():
     ):
         ClaimOccurrence.objects.create(claim=claim, document=document, start=5, end=9, position=0)
     assert ClaimOccurrence.objects.count() == 1
+
+
+def test_the_parts_of_a_split_sentence_share_its_position():
+    claim, document = make_claim(), make_document()
+    part = make_claim(text="A part.", text_hash="b" * 64)
+    ClaimOccurrence.objects.create(claim=claim, document=document, start=0, end=9, position=0)
+    ClaimOccurrence.objects.create(claim=part, document=document, start=0, end=4, position=0)
+    assert ClaimOccurrence.objects.filter(document=document, position=0).count() == 2
 
 
 def test_documents_and_occurrences_are_shown_readably():
@@ -487,6 +557,14 @@ def test_corrections_cannot_be_updated_or_deleted_in_bulk(correction):
     with pytest.raises(PermissionError):
         correction.claim.corrections.update(note="Quietly rewritten.")
     assert Correction.objects.get(pk=correction.pk).note == correction.note
+
+
+def test_a_correction_keeps_the_old_and_new_wording(claim, reviewer):
+    correction = make_correction(claim, reviewer, old_wording="", new_wording="The river carries 120 tonnes.")
+    assert Correction.objects.values_list("old_wording", "new_wording").get(pk=correction.pk) == (
+        "",
+        "The river carries 120 tonnes.",
+    )
 
 
 def test_a_correction_is_shown_by_its_claim_and_date(claim, reviewer):

@@ -54,3 +54,49 @@ def test_first_group_page_queries_do_not_grow_with_the_page(claims, editor, djan
         assert len(paginator.page(1).object_list) == 10
     with django_assert_max_num_queries(5):
         assert len(paginator.page(4).object_list) == 10
+
+
+# --- The claim list's order: my open work, then the most worth checking, then id --------------------
+
+
+def by_worth(first):
+    return Claim.objects.annotate(
+        group=Case(When(first, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by("group", "-checkworthiness", "id")
+
+
+@pytest.fixture
+def scored(claims):
+    """Give the claims scores with many ties (five values) in an order unrelated to their ids."""
+    for index, pk in enumerate(claims):
+        Claim.objects.filter(pk=pk).update(checkworthiness=[0.5, 0.9, 0.1, 0.5, 0.75][(index * 7) % 5])
+    return claims
+
+
+@pytest.mark.parametrize("mine", [[], [3], [0, 5, 17, 39], list(range(0, 40, 3)), list(range(40))])
+@pytest.mark.parametrize("per_page", [1, 7, 10, 50])
+def test_first_group_pages_by_worth_equal_the_plain_ordering(scored, editor, mine, per_page):
+    for index in mine:
+        workflow.claim_assign(claim_id=scored[index], actor=editor)
+    first = Q(assignee_id=editor.pk, status__in=["in_progress", "returned"])
+    ordering = ("group", "-checkworthiness", "id")
+    expected = list(by_worth(first).values_list("id", flat=True))
+    worth = dict(Claim.objects.values_list("id", "checkworthiness"))
+    assert expected == sorted(worth, key=lambda pk: (pk not in {scored[i] for i in mine}, -worth[pk], pk))
+    fast = FirstGroupPaginator(by_worth(first), per_page, first=first, ordering=ordering)
+    plain = IdFirstPaginator(by_worth(first), per_page)
+    for number in fast.page_range:
+        got = [row.pk for row in fast.page(number).object_list]
+        assert got == [row.pk for row in plain.page(number).object_list], f"page {number}"
+        assert got == expected[(number - 1) * per_page : number * per_page], f"page {number}"
+
+
+def test_first_group_by_worth_serves_a_filtered_list(scored, editor):
+    for index in (2, 4, 9):
+        workflow.claim_assign(claim_id=scored[index], actor=editor)
+    first = Q(assignee_id=editor.pk, status__in=["in_progress", "returned"])
+    filtered = by_worth(first).filter(checkworthiness__gte=0.5)
+    expected = list(filtered.values_list("id", flat=True))
+    fast = FirstGroupPaginator(filtered, 4, first=first, ordering=("group", "-checkworthiness", "id"))
+    assert [row.pk for number in fast.page_range for row in fast.page(number).object_list] == expected
+    assert len(expected) == fast.count < len(scored)

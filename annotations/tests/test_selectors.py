@@ -80,6 +80,9 @@ def test_counts_include_every_status_and_verdict(claim, advance):
         "in_review": 1,
         "returned": 0,
         "approved": 0,
+        "dismissed": 0,
+        "merged": 0,
+        "split": 0,
     }
     assert {value: n for value, _, n in counts["verdict"]} == {"verified": 1, "disputed": 0, "unverified": 0}
 

@@ -67,3 +67,32 @@ def test_what_a_verdict_needs_at_submit_is_its_vocabulary_entry(claim, editor, v
     else:
         assert refusal is None
     assert (refusal is None) == (not terms.needs_evidence and not terms.needs_note)
+
+
+def test_closed_statuses_are_those_of_triage_and_neither_open_nor_frozen():
+    assert vocabulary.CLOSED_STATUSES == (ClaimStatus.DISMISSED, ClaimStatus.MERGED, ClaimStatus.SPLIT)
+    for status in vocabulary.CLOSED_STATUSES:
+        terms = vocabulary.STATUSES[status]
+        assert not terms.open and not terms.frozen
+    # Triage closes a claim only from pending or its assignee's open work; only a dismissal is undone.
+    for action in (Action.DISMISSED, Action.MERGED_INTO, Action.SPLIT):
+        assert set(rules.TRANSITIONS[action]) == {ClaimStatus.PENDING, *vocabulary.OPEN_STATUSES}
+        assert set(rules.TRANSITIONS[action].values()) <= set(vocabulary.CLOSED_STATUSES)
+    assert rules.TRANSITIONS[Action.RESTORED] == {ClaimStatus.DISMISSED: ClaimStatus.PENDING}
+
+
+def test_check_worthiness_bands_cover_every_score_once():
+    scores = [index / 100 for index in range(101)]
+    for score in scores:
+        bands = [name for name, _label, low, high in vocabulary.CHECKWORTHINESS_BANDS if low <= score < high]
+        assert len(bands) == 1, (score, bands)
+    assert vocabulary.band_range("high") == (0.7, 1.01)
+    assert vocabulary.band_range("extreme") is None
+
+
+def test_the_dismissal_reasons_are_named_in_the_refusal():
+    from annotations.workflow import triage
+
+    assert triage.MSG_BAD_REASON.format(value="boring") == (
+        "Unknown reason 'boring': choose opinion, not_factual, furniture, duplicate, out_of_scope."
+    )

@@ -6,11 +6,12 @@ with a clear message or change the claim, bump its version and write exactly one
 ReviewEvent. A refused action raises a ``WorkflowError`` subclass (``errors``) and writes nothing.
 
 The families: ``claims`` (assign, verdict, submit, approve, return, reopen, comment), ``evidence``
-(add, attach a suggestion, remove), ``loading`` (documents and their claims in), ``versions`` (a
-changed article's next version), ``intake`` (imports of pasted, uploaded and fetched articles, run
-as background jobs), ``backup`` and ``restore`` (a JSON backup checked, then written into an empty
-database). The front doors reach
-the actions through one table, ``annotations.actions``.
+(add, attach a suggestion, remove), ``triage`` (dismiss, restore, wording, merge, split; ``parts``
+sends the sentences of merged and split claims where they now belong), ``loading`` (documents and
+their claims in), ``versions`` (a changed article's next version), ``intake`` (imports of pasted,
+uploaded and fetched articles, run as background jobs), ``backup`` and ``restore`` (a JSON backup
+checked, then written into an empty database). The front doors reach the actions through one
+table, ``annotations.actions``.
 """
 
 from .backup import Backup, RestoreError, parse_backup, read_backup
@@ -94,11 +95,24 @@ from .rules import (
     allowed_actions,
     refusals,
 )
+from .triage import (
+    MAX_MERGE,
+    MAX_PARTS,
+    MAX_WORDING,
+    claim_dismiss,
+    claim_restore,
+    claim_set_wording,
+    claim_split,
+    claims_merge,
+)
 from .versions import VersionResult, document_new_version
 
 __all__ = [
     "MAX_COMMENT",
+    "MAX_MERGE",
     "MAX_NOTE",
+    "MAX_PARTS",
+    "MAX_WORDING",
     "MSG_ALREADY_ASSIGNED",
     "MSG_ASSIGNEE_NOT_EDITOR",
     "MSG_BAD_OFFSET",
@@ -155,10 +169,15 @@ __all__ = [
     "claim_approve",
     "claim_assign",
     "claim_comment",
+    "claim_dismiss",
     "claim_reopen",
+    "claim_restore",
     "claim_return",
     "claim_set_verdict",
+    "claim_set_wording",
+    "claim_split",
     "claim_submit",
+    "claims_merge",
     "claims_restore",
     "document_edit",
     "document_load",

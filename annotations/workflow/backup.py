@@ -5,9 +5,20 @@ written, and the first bad record is named in the refusal ("claims[12] (id 345):
 'maybe' is not a stance"). The whole file is read into memory. The records come out as model field
 values: dates parsed, documents, claims and events by id, users by username.
 
-Format versions 1 and 2 are read. A version 1 backup predates documents' versions: each document
+Format versions 1 to 3 are read. A version 1 backup predates documents' versions: each document
 comes out as its version 1 (its text) with a "loaded" event at its load time, as migration 0011
-gave the documents stored then, and the fields added since at their defaults.
+gave the documents stored then, and the fields added since at their defaults. A version 1 or 2
+backup predates triage: its claims come out open as they were, without wording, dismissal or
+links, their check-worthiness left for the restore to compute from the text (as migration 0012
+did), their corrections without wording.
+
+Triage (version 3) links claims to claims: ``merged_into`` and ``split_from`` must name claims of
+the file, which an export leaving out the claims closed in triage may not hold. A sentence of a
+merged claim is an occurrence of the claim it was merged into, and a split claim's sentence is
+shared by its parts, so an occurrence may read the text of a claim merged into its own or of a
+claim split into it (its whole sentence, when a part's share of it could not be told apart), and
+so on through every merge and split: the parts of a claim that took in others share their
+sentences too.
 """
 
 from __future__ import annotations
@@ -29,6 +40,7 @@ from ..models import (
     Action,
     Claim,
     ClaimStatus,
+    DismissalReason,
     DocumentAction,
     DocumentVersion,
     Evidence,
@@ -40,7 +52,7 @@ from ..models import (
 
 MAX_ID = 2**63 - 1  # bigint
 MAX_NUMBER = 2**31 - 1  # PositiveIntegerField on PostgreSQL
-READABLE_VERSIONS = (1, FORMAT_VERSION)
+READABLE_VERSIONS = (1, 2, FORMAT_VERSION)
 
 
 class RestoreError(ValueError):
@@ -53,8 +65,9 @@ class Backup:
 
     exported_at: datetime.datetime
     filters_described: str
-    filtered: bool
+    filtered: bool  # the export held only some of the claims
     version: int = FORMAT_VERSION  # of the file's format
+    closed_left_out: bool = False  # the export left out the claims closed in triage
     documents: list[dict] = field(default_factory=list)
     versions: list[dict] = field(default_factory=list)
     document_events: list[dict] = field(default_factory=list)
@@ -129,14 +142,21 @@ def parse_backup(content) -> Backup:
         "export again with --history",
     )
     filters = header.mapping("filters")
+    narrowed = any(value for key, value in filters.items() if key != "include_closed")
+    # Version 3 says whether it held the claims closed in triage; older ones were made before there were any.
+    closed_left_out = version >= 3 and not (
+        filters.get("include_closed") or filters.get("status") or filters.get("claims")
+    )
     backup = Backup(
         exported_at=header.moment("exported_at"),
         filters_described=header.text("filters_described"),
-        filtered=any(filters.values()),
+        filtered=narrowed or closed_left_out,
         version=version,
+        closed_left_out=closed_left_out,
     )
     texts = _read_documents(header.records("documents", label=True), backup)
-    _read_claims(header.records("claims", label=True), texts, backup)
+    claims = header.records("claims", label=True)
+    _read_claims(claims, texts, _Links.of(claims) if version >= 3 else None, backup)
     return backup
 
 
@@ -277,7 +297,61 @@ def _document_event(record: _Record, document: dict, seen: dict) -> dict:
     return event
 
 
-def _read_claims(records: list[_Record], texts: dict[int, _Texts], backup: Backup) -> None:
+class _Links:
+    """The claims of a file and how triage linked them, read ahead of the checks (leniently: they say what is wrong).
+
+    An occurrence of a claim may read the text of a claim merged into it or split into it (the whole
+    sentence, when a part's share could not be told), and so on through every merge and split.
+    """
+
+    def __init__(self):
+        self.texts: dict[int, str] = {}
+        self.merged_from: dict[int, list[int]] = {}
+        self.split_into: dict[int, list[int]] = {}  # part -> the claims split into it
+
+    @classmethod
+    def of(cls, records: list[_Record]) -> _Links:
+        links = cls()
+        for record in records:
+            pk, text = record.get("id"), record.get("text")
+            if not _is_id(pk):
+                continue
+            if isinstance(text, str):
+                links.texts[pk] = text
+            if _is_id(survivor := record.get("merged_into")):
+                links.merged_from.setdefault(survivor, []).append(pk)
+            if _is_id(origin := record.get("split_from")):
+                links.split_into.setdefault(pk, []).append(origin)
+            history = record.get("history")
+            for event in history if isinstance(history, list) else ():
+                details = event.get("details") if isinstance(event, dict) else None
+                if not (event.get("action") == Action.SPLIT and isinstance(details, dict)):
+                    continue
+                parts = details.get("parts")
+                for part in parts if isinstance(parts, list) else ():
+                    if isinstance(part, dict) and _is_id(part.get("claim_id")):
+                        links.split_into.setdefault(part["claim_id"], []).append(pk)
+        return links
+
+    def readable(self, claim_id: int) -> set[str]:
+        """Return the texts an occurrence of the claim ``claim_id`` may read."""
+        # Both ways, every step: a part of a claim that took in merged claims holds their sentences too
+        # (whole, as its share of them cannot be told), and so does a part of a part.
+        related, todo = {claim_id}, [claim_id]
+        while todo:
+            pk = todo.pop()
+            for other in (*self.merged_from.get(pk, ()), *self.split_into.get(pk, ())):
+                if other not in related:
+                    related.add(other)
+                    todo.append(other)
+        return {self.texts[pk] for pk in related if pk in self.texts}
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _read_claims(records: list[_Record], texts: dict[int, _Texts], links: _Links | None, backup: Backup) -> None:
     seen_ids: dict = {}
     seen_hashes: dict = {}
     seen_evidence: dict = {}
@@ -320,6 +394,13 @@ def _read_claims(records: list[_Record], texts: dict[int, _Texts], backup: Backu
             claim["speaker"] = record.text("speaker", model=Claim)
             claim["has_number"] = record.flag("has_number")
             claim["has_quote"] = record.flag("has_quote")
+        if links is not None:
+            claim.update(_triage(record, pk, status, links, backup))
+        else:  # made before triage: open claims as they were; the restore computes the score
+            claim.update(
+                wording="", published_wording="", dismissal_reason="", dismissal_note="", merged_into=None,
+                split_from=None,
+            )  # fmt: skip
         _require(
             record,
             "approved_at",
@@ -328,22 +409,88 @@ def _read_claims(records: list[_Record], texts: dict[int, _Texts], backup: Backu
         )
         backup.claims.append(claim)
         for occurrence in record.records("occurrences"):
-            backup.occurrences.append(_occurrence(occurrence, claim, texts, positions, backup.version))
+            backup.occurrences.append(_occurrence(occurrence, claim, texts, positions, links, backup))
         for evidence in record.records("evidence"):
             backup.evidence.append(_evidence(evidence, pk, texts, seen_evidence))
         corrections = record.records("corrections")
-        correction_rows = [_correction(correction, pk) for correction in corrections]
+        correction_rows = [_correction(correction, pk, backup.version) for correction in corrections]
         events = [_event(event, pk, seen_events) for event in record.records("history")]
         backup.events += events
         _link_corrections(corrections, correction_rows, events)
         backup.corrections += correction_rows
 
 
-def _occurrence(record: _Record, claim: dict, texts: dict[int, _Texts], positions: dict, file_version: int) -> dict:
+def _triage(record: _Record, pk: int, status: str, links: _Links, backup: Backup) -> dict:
+    """Return the triage fields of a claim of a version 3 file, checked as the database holds them."""
+    score = record.score("checkworthiness")
+    reason = record.choice("dismissal_reason", DismissalReason, "dismissal reason", blank=True)
+    _require(record, "dismissal_reason", bool(reason) or status != ClaimStatus.DISMISSED, "a dismissed claim needs one")
+    merged_into = _claim_link(record, "merged_into", pk, links, backup)
+    _require(
+        record,
+        "merged_into",
+        (merged_into is not None) == (status == ClaimStatus.MERGED),
+        "a merged claim needs one" if status == ClaimStatus.MERGED else f"a claim that is {status} has none",
+    )
+    return {
+        "wording": record.text("wording"),
+        "published_wording": record.text("published_wording"),
+        "checkworthiness": score,
+        "checkworthiness_features": _features(record),
+        "dismissal_reason": reason,
+        "dismissal_note": record.text("dismissal_note"),
+        "merged_into": merged_into,
+        "split_from": _claim_link(record, "split_from", pk, links, backup),
+    }
+
+
+def _claim_link(record: _Record, key: str, pk: int, links: _Links, backup: Backup) -> int | None:
+    other = record.number(key, minimum=1, maximum=MAX_ID, null=True)
+    if other is not None:
+        _require(record, key, other != pk, "is the claim itself")
+        _require(record, key, other in links.texts, f"claim {other} is not among the file's claims{_left_out(backup)}")
+    return other
+
+
+def _left_out(backup: Backup) -> str:
+    """Return why a file may lack a claim its claims refer to, and what to do."""
+    if backup.closed_left_out:
+        return " (the export left out the claims closed in triage: export again with --include-closed)"
+    if backup.filtered:
+        return " (the export was filtered: export every claim, with --include-closed)"
+    return ""
+
+
+def _features(record: _Record) -> list:
+    """Return the check-worthiness features: ``[name, weight, words found]`` each."""
+    features = record.get("checkworthiness_features", _MISSING)
+    if features is _MISSING:
+        raise record.error("checkworthiness_features", "missing")
+    _require(
+        record, "checkworthiness_features", isinstance(features, list), f"expected a list, got {_describe(features)}"
+    )
+    for index, feature in enumerate(features):
+        _require(
+            record,
+            f"checkworthiness_features[{index}]",
+            isinstance(feature, list)
+            and len(feature) == 3
+            and isinstance(feature[0], str)
+            and isinstance(feature[1], int | float)
+            and not isinstance(feature[1], bool)
+            and isinstance(feature[2], str),
+            f"expected [name, weight, words found], got {_describe(feature)}",
+        )
+    return features
+
+
+def _occurrence(
+    record: _Record, claim: dict, texts: dict[int, _Texts], positions: dict, links: _Links | None, backup: Backup
+) -> dict:
     document = record.reference("document", texts)
     known = texts[document]
     version, removed_in = 1, None
-    if file_version > 1:
+    if backup.version > 1:
         version = record.number("version", minimum=1)
         _require(
             record,
@@ -368,15 +515,21 @@ def _occurrence(record: _Record, claim: dict, texts: dict[int, _Texts], position
             )
     text, place = known.by_version[version], known.place(version)
     start, end = _span(record, text, place)
-    passage = text[start:end]
-    _require(
-        record,
-        "end",
-        normalise_claim_text(passage) == claim["text"],
-        f"{start}-{end} of {place} reads {_shorten(passage)!r}, not the claim's text",
-    )
+    passage = normalise_claim_text(text[start:end])
+    if passage != claim["text"]:
+        readable = links.readable(claim["id"]) if links is not None else set()
+        others = " nor that of a claim merged or split into it" if len(readable) > 1 else ""
+        _require(
+            record,
+            "end",
+            passage in readable,
+            f"{start}-{end} of {place} reads {_shorten(text[start:end])!r}, not the claim's text{others}"
+            + (_left_out(backup) if links is not None else ""),
+        )
     position = record.number("position")
-    _require_unique(record, "position", (document, version, position), positions, f"position {position} in {place}")
+    # The parts of a split sentence share its place (version 3); before, a place held one claim.
+    place_key = (document, version, position, claim["id"]) if links is not None else (document, version, position)
+    _require_unique(record, "position", place_key, positions, f"position {position} in {place}")
     return {
         "claim": claim["id"],
         "document": document,
@@ -419,7 +572,7 @@ def _evidence(record: _Record, claim_id: int, texts: dict[int, _Texts], seen: di
     }
 
 
-def _correction(record: _Record, claim_id: int) -> dict:
+def _correction(record: _Record, claim_id: int, file_version: int) -> dict:
     return {
         "claim": claim_id,
         "created_at": record.moment("date"),
@@ -427,6 +580,8 @@ def _correction(record: _Record, claim_id: int) -> dict:
         "new_verdict": record.choice("new_verdict", Verdict, "verdict"),
         "old_note": record.text("old_note"),
         "new_note": record.text("new_note"),
+        "old_wording": record.text("old_wording") if file_version >= 3 else "",
+        "new_wording": record.text("new_wording") if file_version >= 3 else "",
         "note": record.text("note", blank=False),
         "approved_by": record.username("approved_by"),
     }
@@ -578,6 +733,12 @@ class _Record:
         if not minimum <= value <= maximum:
             raise self.error(key, f"{value} is out of range ({minimum} to {maximum})")
         return value
+
+    def score(self, key: str) -> float:
+        value = self._value(key, null=False)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise self._expected(key, "a score from 0 to 1", value)
+        return float(value)
 
     def identity(self, seen: dict, key: str = "id") -> int:
         pk = self.number(key, minimum=1, maximum=MAX_ID)

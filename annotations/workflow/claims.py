@@ -20,11 +20,11 @@ MAX_COMMENT = 10_000
 
 MSG_BAD_VERDICT = "Unknown verdict {value!r}: choose " + vocabulary.verdict_values_in_words() + "."
 MSG_CORRECTION_REQUIRED = (
-    "This claim was published as {old}; approving it as {new}, or with another note, is a correction: "
+    "This claim was published as {old}; approving it as {new}, or with another note or wording, is a correction: "
     "write a public correction note saying what changed and why."
 )
 MSG_NOTHING_TO_CORRECT = (
-    "Nothing to correct: the verdict and note are those already published (or none were); "
+    "Nothing to correct: the verdict, note and wording are those already published (or none were); "
     "leave the correction note empty."
 )
 MSG_COMMENT_REQUIRED = "A comment saying what to change is required to return a claim."
@@ -96,8 +96,8 @@ def claim_approve(
     refuse(rules.approve_refusal(claim, actor))
     comment = clean_text(comment, what="comment", limit=MAX_COMMENT)
     correction = clean_text(correction, what="correction", limit=MAX_COMMENT)
-    published = claim.published_verdict, claim.published_note
-    corrects = claim.published_at is not None and published != (claim.verdict, claim.note)
+    published = claim.published_verdict, claim.published_note, claim.published_wording
+    corrects = claim.published_at is not None and published != (claim.verdict, claim.note, claim.wording)
     if corrects:
         old, new = Verdict(published[0]).label.lower(), Verdict(claim.verdict).label.lower()
         require(bool(correction), InvalidInput(MSG_CORRECTION_REQUIRED.format(old=old, new=new), field="correction"))
@@ -110,6 +110,7 @@ def claim_approve(
         "published_at": claim.published_at or now,
         "published_verdict": claim.verdict,
         "published_note": claim.note,
+        "published_wording": claim.wording,
     }
     event = record(
         claim,
@@ -127,6 +128,8 @@ def claim_approve(
             new_verdict=claim.verdict,
             old_note=published[1],
             new_note=claim.note,
+            old_wording=published[2],
+            new_wording=claim.wording,
             note=correction,
             approved_by=actor,
             created_at=event.created_at,

@@ -35,6 +35,7 @@ from ..models import (
     ReviewEvent,
     SourceDocument,
 )
+from . import parts
 
 MSG_NOT_STORED = "could not be stored: {error}"
 
@@ -73,7 +74,8 @@ _DOCUMENT_EVENT_FIELDS = ["document_id", "actor_id", "action", "version", "detai
 # Every column without a null: PostgreSQL's COPY leaves the others NULL, not at their default.
 _CLAIM_FIELDS = [
     "text", "text_hash", "status", "verdict", "note", "published_verdict", "published_note", "version",
-    "has_number", "has_quote", "speaker", "created_at", "updated_at",
+    "has_number", "has_quote", "speaker", "checkworthiness", "checkworthiness_features", "wording",
+    "published_wording", "dismissal_reason", "dismissal_note", "created_at", "updated_at",
 ]  # fmt: skip
 _OCCURRENCE_FIELDS = ["claim_id", "document_id", "start", "end", "position", "version"]
 _EVENT_FIELDS = [
@@ -98,11 +100,17 @@ def store_claims(texts: dict[str, str], now, signals=None) -> tuple[dict[str, in
             found = signals.get(text_hash) or claim_signals(text)
             rows.append((
                 text, text_hash, ClaimStatus.PENDING, "", "", "", "", 1,
-                found.has_number, found.has_quote, found.speaker, now, now,
+                found.has_number, found.has_quote, found.speaker, found.checkworthiness,
+                [list(feature) for feature in found.features], "", "", "", "", now, now,
             ))  # fmt: skip
     created = bulk.insert_rows(Claim, _CLAIM_FIELDS, rows, returning="text_hash")
     claim_ids.update((text_hash, pk) for pk, text_hash in created)
     return claim_ids, known
+
+
+def insert_events(rows: list[tuple]) -> None:
+    """Insert ``ReviewEvent`` rows built by ``created_event_row``."""
+    bulk.insert_rows(ReviewEvent, _EVENT_FIELDS, rows)
 
 
 def created_event_row(claim_id: int, text_hash: str, *, actor, details: dict, now) -> tuple:
@@ -158,6 +166,8 @@ def documents_load(*, documents: list[DocumentInput], actor=None) -> list[LoadRe
             claim_text.setdefault(sentence.text_hash, sentence.text)
         signals.update(documents[index].signals)
     claim_ids, claimed = store_claims(claim_text, now, signals)
+    # Sentences of claims merged since go to the claim that stayed; of split ones, to the parts too.
+    survivors, layouts = parts.followers(claim_ids[text_hash] for text_hash in claimed)
 
     results: list[LoadResult] = []
     occurrence_rows, event_rows = [], []
@@ -169,7 +179,15 @@ def documents_load(*, documents: list[DocumentInput], actor=None) -> list[LoadRe
         result = LoadResult(document=doc, created=True, occurrences=len(document.sentences))
         details = {"document_id": doc.pk, "document": doc.title}
         for position, sentence in enumerate(document.sentences):
-            occurrence_rows.append((claim_ids[sentence.text_hash], doc.pk, sentence.start, sentence.end, position, 1))
+            claim_id = claim_ids[sentence.text_hash]
+            claim_id = survivors.get(claim_id, claim_id)
+            occurrence_rows.append((claim_id, doc.pk, sentence.start, sentence.end, position, 1))
+            if claim_id in layouts:
+                text, layout = layouts[claim_id]
+                raw = document.text[sentence.start : sentence.end]
+                occurrence_rows += parts.part_rows(
+                    layout, text, raw, document_id=doc.pk, start=sentence.start, position=position, version=1
+                )
         for text_hash in dict.fromkeys(s.text_hash for s in document.sentences):
             if text_hash in claimed:
                 result.claims_existing += 1

@@ -1,4 +1,9 @@
-"""Restore a checked backup (``backup.read_backup``) into an empty database, as it was."""
+"""Restore a checked backup (``backup.read_backup``) into an empty database, as it was.
+
+Claims come back with their triage (wording, score and features, dismissal, and the claims they
+were merged into or split from, by id); a backup made before triage gets each claim's score
+computed from its text, as loading does.
+"""
 
 from __future__ import annotations
 
@@ -114,13 +119,15 @@ def _restore_chains(backup: Backup, user_ids: dict[str, int]) -> None:
 
 
 def _restore_signals(claim: dict) -> None:
-    """Give a backed-up claim the signals the loader computes, unless the backup carries them."""
-    # Backups made before the signals existed lack them; COPY would leave the columns NULL.
-    if not {"has_number", "has_quote", "speaker"} <= claim.keys():
+    """Give a backed-up claim the signals and the score the loader computes, unless the backup carries them."""
+    # Backups made before the signals (or the score) existed lack them; COPY would leave the columns NULL.
+    if not {"has_number", "has_quote", "speaker", "checkworthiness", "checkworthiness_features"} <= claim.keys():
         signals = claim_signals(claim["text"])
         claim.setdefault("has_number", signals.has_number)
         claim.setdefault("has_quote", signals.has_quote)
         claim.setdefault("speaker", signals.speaker)
+        claim.setdefault("checkworthiness", signals.checkworthiness)
+        claim.setdefault("checkworthiness_features", [list(feature) for feature in signals.features])
 
 
 def _restore_users(usernames: set[str]) -> tuple[dict[str, int], list[str]]:

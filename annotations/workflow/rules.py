@@ -28,12 +28,20 @@ MSG_NEEDS_EVIDENCE = "{article} {verdict} verdict needs at least one evidence it
 MSG_NEEDS_NOTE = "{article} {verdict} verdict needs a note saying what was tried before it is submitted."
 MSG_FOUR_EYES = "You submitted this verdict, so someone else must approve it."
 MSG_FOUR_EYES_AUTHOR = "You worked on this verdict or its evidence, so someone else must approve it."
+MSG_TRIAGE_FROZEN = "Cannot {what} a claim that is {status}: reopen it first."
+MSG_NOT_TRIAGE_ASSIGNEE = "The claim is {user}'s work in progress: only they can {what}."
+MSG_SPLIT_RULED = (
+    "Claim {id} already has a verdict or evidence: splitting would leave them with no claim. Remove its "
+    "evidence and split it before ruling."
+)
 
 # --- The transition table -----------------------------------------------------------------------
 # action -> {status before: status after}. An action whose status is missing is refused.
 
 # Working on the verdict keeps the claim in progress (and takes a returned one back into it).
 _EDITABLE: dict[str, str] = dict.fromkeys(vocabulary.OPEN_STATUSES, ClaimStatus.IN_PROGRESS)
+# The statuses a claim can be triaged in: pending, or its assignee's open work.
+_TRIAGE: tuple[str, ...] = (ClaimStatus.PENDING, *vocabulary.OPEN_STATUSES)
 TRANSITIONS: dict[str, dict[str, str]] = {
     Action.ASSIGNED: {ClaimStatus.PENDING: ClaimStatus.IN_PROGRESS, **_EDITABLE},
     Action.VERDICT_SET: _EDITABLE,
@@ -46,6 +54,14 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     Action.COMMENTED: {status: status for status in ClaimStatus.values},
     # Written by the loader when an article the claim appears in changes (``versions``).
     Action.SOURCE_CHANGED: {status: status for status in ClaimStatus.values},
+    # Triage (``triage``): before a verdict is under review, a claim can be closed or reworded.
+    Action.DISMISSED: dict.fromkeys(_TRIAGE, ClaimStatus.DISMISSED.value),
+    Action.RESTORED: {ClaimStatus.DISMISSED: ClaimStatus.PENDING},
+    Action.WORDING_SET: {ClaimStatus.PENDING: ClaimStatus.PENDING, **_EDITABLE},
+    Action.MERGED_INTO: dict.fromkeys(_TRIAGE, ClaimStatus.MERGED.value),
+    # The claim that stays keeps its status; a published one may take in its duplicates.
+    Action.MERGED_FROM: {status: status for status in (*_TRIAGE, ClaimStatus.APPROVED)},
+    Action.SPLIT: dict.fromkeys(_TRIAGE, ClaimStatus.SPLIT.value),
 }
 
 # The wording of refusals: "Cannot submit a claim that is approved.", "Only editors can assign claims."
@@ -60,6 +76,12 @@ _VERBS: dict[str, str] = {
     Action.REOPENED: "reopen",
     Action.COMMENTED: "comment on",
     Action.SOURCE_CHANGED: "record a change of source of",
+    Action.DISMISSED: "dismiss",
+    Action.RESTORED: "restore",
+    Action.WORDING_SET: "edit the wording of",
+    Action.MERGED_INTO: "merge",
+    Action.MERGED_FROM: "merge claims into",
+    Action.SPLIT: "split",
 }
 # Who may take each action (None: anyone holding a role), and its wording in a refusal
 # ("Only reviewers can approve claims.", "Only the claim's assignee can add evidence; ...").
@@ -73,6 +95,12 @@ ROLE_OF: dict[str, str | None] = {
     Action.RETURNED: roles.REVIEWER,
     Action.REOPENED: roles.REVIEWER,
     Action.COMMENTED: None,
+    Action.DISMISSED: roles.EDITOR,
+    Action.RESTORED: roles.EDITOR,
+    Action.WORDING_SET: roles.EDITOR,
+    Action.MERGED_INTO: roles.EDITOR,
+    Action.MERGED_FROM: roles.EDITOR,
+    Action.SPLIT: roles.EDITOR,
 }
 _ROLE_WORK: dict[str, str] = {
     Action.ASSIGNED: "assign claims",
@@ -84,8 +112,15 @@ _ROLE_WORK: dict[str, str] = {
     Action.RETURNED: "return claims",
     Action.REOPENED: "reopen claims",
     Action.COMMENTED: "comment",
+    Action.DISMISSED: "dismiss claims",
+    Action.RESTORED: "restore claims",
+    Action.WORDING_SET: "edit a claim's wording",
+    Action.MERGED_INTO: "merge claims",
+    Action.MERGED_FROM: "merge claims",
+    Action.SPLIT: "split claims",
 }
 _VERDICT_WORK = (Action.VERDICT_SET, Action.EVIDENCE_ADDED, Action.EVIDENCE_REMOVED)
+_TRIAGE_WORK = (Action.DISMISSED, Action.WORDING_SET, Action.MERGED_INTO, Action.SPLIT)
 # The events that shape a verdict: whoever wrote one may not approve it (four eyes).
 _AUTHORING = (Action.VERDICT_SET, Action.EVIDENCE_ADDED, Action.EVIDENCE_REMOVED, Action.SUBMITTED)
 
@@ -102,6 +137,8 @@ def transition_refusal(claim: Claim, action: str) -> WorkflowError | None:
     status = claim.get_status_display().lower()
     if action in _VERDICT_WORK and vocabulary.STATUSES[claim.status].frozen:
         return InvalidTransition(MSG_FROZEN.format(status=status))
+    if action in _TRIAGE_WORK and vocabulary.STATUSES[claim.status].frozen:
+        return InvalidTransition(MSG_TRIAGE_FROZEN.format(what=_VERBS[action], status=status))
     return InvalidTransition(MSG_BAD_TRANSITION.format(what=_VERBS[action], status=status))
 
 
@@ -187,6 +224,30 @@ def approve_refusal(claim: Claim, actor) -> WorkflowError | None:
     return None
 
 
+def triage_refusal(claim: Claim, actor, action: str) -> WorkflowError | None:
+    """Refuse a triage ``action`` to a non-editor, in a status that does not allow it, or on another's work.
+
+    A pending claim is anyone's to triage; a claim in progress or returned is its assignee's.
+    """
+    refusal = role_refusal(actor, action) or transition_refusal(claim, action)
+    if refusal:
+        return refusal
+    if claim.status in vocabulary.OPEN_STATUSES and claim.assignee_id not in (None, actor.pk):
+        user = claim.assignee.get_username() if claim.assignee else "someone else"
+        return Forbidden(MSG_NOT_TRIAGE_ASSIGNEE.format(user=user, what=_ROLE_WORK[action]))
+    return None
+
+
+def split_refusal(claim: Claim, actor) -> WorkflowError | None:
+    """Refuse splitting a claim as ``triage_refusal`` does, and one whose verdict or evidence would be orphaned."""
+    refusal = triage_refusal(claim, actor, Action.SPLIT)
+    if refusal:
+        return refusal
+    if claim.verdict or claim.evidence.exists():
+        return InvalidInput(MSG_SPLIT_RULED.format(id=claim.pk))
+    return None
+
+
 def status_refusal(claim: Claim, actor, action: str) -> WorkflowError | None:
     """Refuse ``action`` to an actor without its role, or in a status that does not allow it."""
     return role_refusal(actor, action) or transition_refusal(claim, action)
@@ -205,6 +266,11 @@ GUARDS: dict[str, Guard] = {
     Action.RETURNED: lambda claim, actor: status_refusal(claim, actor, Action.RETURNED),
     Action.REOPENED: lambda claim, actor: status_refusal(claim, actor, Action.REOPENED),
     Action.COMMENTED: lambda claim, actor: status_refusal(claim, actor, Action.COMMENTED),
+    Action.DISMISSED: lambda claim, actor: triage_refusal(claim, actor, Action.DISMISSED),
+    Action.RESTORED: lambda claim, actor: status_refusal(claim, actor, Action.RESTORED),
+    Action.WORDING_SET: lambda claim, actor: triage_refusal(claim, actor, Action.WORDING_SET),
+    Action.MERGED_FROM: lambda claim, actor: triage_refusal(claim, actor, Action.MERGED_FROM),
+    Action.SPLIT: split_refusal,
 }
 
 

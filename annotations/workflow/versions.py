@@ -29,6 +29,7 @@ from ..models import (
     SourceDocument,
     Suggestion,
 )
+from . import parts
 from .core import record
 from .errors import InvalidInput, NotFound
 from .loading import _EVENT_FIELDS, _OCCURRENCE_FIELDS, created_event_row, store_claims
@@ -74,21 +75,50 @@ def document_new_version(*, document_id: int, new: DocumentInput, actor=None) ->
         .only("id", "claim_id", "claim__text_hash", "start", "end", "position", "version")
         .order_by("position")
     )
+    survivors, layouts = parts.followers({o.claim_id for o in current} | {claim_ids[h] for h in known})
+    # Where a sentence was split, the parts' occurrences share its position and ride with the split
+    # claim's occurrence: they move with it, or go with it.
+    at: dict[int, list[ClaimOccurrence]] = {}
+    for occurrence in current:
+        at.setdefault(occurrence.position, []).append(occurrence)
+    riders: dict[int, list[ClaimOccurrence]] = {}
+    sentences: dict[int, ClaimOccurrence] = {}
+    for position, held in at.items():
+        widest = max(held, key=lambda o: (o.claim_id in layouts, o.end - o.start, -o.pk))
+        sentences[position] = widest
+        riders[position] = [occurrence for occurrence in held if occurrence is not widest]
     # Each sentence of the new text takes over an occurrence of its claim, if one is left.
     waiting: dict[int, list[ClaimOccurrence]] = {}
-    for occurrence in current:
+    for occurrence in sentences.values():
         waiting.setdefault(occurrence.claim_id, []).append(occurrence)
     moved, added = [], []
     for position, sentence in enumerate(new.sentences):
-        claim_id = claim_ids[sentence.text_hash]
+        found_id = claim_ids[sentence.text_hash]
+        claim_id = survivors.get(found_id, found_id)
+        raw = new.text[sentence.start : sentence.end]
+        shares = []
+        if claim_id in layouts:
+            text, layout = layouts[claim_id]
+            shares = parts.part_rows(
+                layout, text, raw, document_id=document.pk, start=sentence.start, position=position, version=number
+            )
         if waiting.get(claim_id):
             occurrence = waiting[claim_id].pop(0)
+            # The parts' spans are found again in the sentence as now written (its quotes or spaces may differ).
+            spans = {row[0]: (row[2], row[3]) for row in shares}
+            delta = sentence.start - occurrence.start
+            for rider in riders.pop(occurrence.position, []):
+                start, end = spans.get(rider.claim_id, (rider.start + delta, rider.end + delta))
+                rider.start, rider.end, rider.position, rider.version = start, end, position, number
+                moved.append(rider)
             occurrence.start, occurrence.end, occurrence.position = sentence.start, sentence.end, position
             occurrence.version = number
             moved.append(occurrence)
         else:
             added.append((claim_id, document.pk, sentence.start, sentence.end, position, number))
+            added += shares
     gone = [occurrence for left in waiting.values() for occurrence in left]
+    gone += [rider for left in riders.values() for rider in left]
     for occurrence in gone:
         occurrence.removed_in = number
     ClaimOccurrence.objects.bulk_update(gone, ["removed_in"])
@@ -128,7 +158,7 @@ def document_new_version(*, document_id: int, new: DocumentInput, actor=None) ->
     DocumentEvent.objects.create(
         document=document, actor=actor, action=DocumentAction.VERSIONED, version=number, created_at=now,
         details={
-            "claims_added": sorted({claim_ids[s.text_hash] for s in new.sentences} - {o.claim_id for o in current}),
+            "claims_added": sorted({row[0] for row in added} - {o.claim_id for o in current}),
             "claims_removed": removed_claims,
             "metadata": {name: [before[name], after[name]] for name in METADATA if before[name] != after[name]},
         },

@@ -11,8 +11,9 @@ from annotations.exports import FORMATS, ExportFilters, FilterError, export
 class Command(BaseCommand):
     help = (
         "Export claims as CSV, JSON, JSON Lines, schema.org ClaimReview or an HTML report, to standard "
-        "output or a file. ClaimReview and HTML default to approved claims, the others to all claims. "
-        "Filters take several values separated by commas."
+        "output or a file. ClaimReview and HTML default to approved claims, the others to all claims but "
+        "those closed in triage (dismissed, merged, split): --include-closed, or a --status naming them, adds "
+        "them. Filters take several values separated by commas."
     )
 
     def add_arguments(self, parser):
@@ -22,18 +23,26 @@ class Command(BaseCommand):
         parser.add_argument("--document", default="", help="Only claims occurring in these documents (ids).")
         parser.add_argument("--since", default="", help="Only claims changed since this date (YYYY-MM-DD[THH:MM]).")
         parser.add_argument(
+            "--include-closed",
+            action="store_true",
+            help="Include the claims closed in triage (dismissed, merged, split); a backup needs them.",
+        )
+        parser.add_argument(
             "--history", action="store_true", help="Include each claim's review history (json and jsonl)."
         )
         parser.add_argument("--output", "-o", default="", help="Write to this file (default: standard output).")
 
-    def handle(self, *args, format, status, verdict, document, since, history, output, verbosity, **options):
+    def handle(
+        self, *args, format, status, verdict, document, since, include_closed, history, output, verbosity, **options
+    ):
         fmt = FORMATS[format]
         if history and not fmt.takes_history:
             raise CommandError(f"--history is for json and jsonl exports, not {format}.")
         try:
             filters = ExportFilters.parse(
-                status=status, verdict=verdict, document=document, since=since, published=fmt.published
-            )
+                status=status, verdict=verdict, document=document, since=since, include_closed=include_closed,
+                published=fmt.published,
+            )  # fmt: skip
         except FilterError as error:
             raise CommandError(f"--{error.field}: {error}") from None
         total = filters.claims().count() if fmt.name != "html" else None

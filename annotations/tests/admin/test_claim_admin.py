@@ -64,15 +64,20 @@ def test_list_runs_a_fixed_number_of_queries_whatever_the_page_size(
     assert len(listed_ids(response)) == per_page
 
 
+def by_worth(claims):
+    """Return the ids of ``claims`` in the list's order after my open work: most worth checking first, then id."""
+    return [claim.pk for claim in sorted(claims, key=lambda claim: (-claim.checkworthiness, claim.pk))]
+
+
 def test_default_order_puts_my_open_work_first(client, editor, editor2, documents):
     staff(client, editor)
-    claims = list(Claim.objects.order_by("id"))
-    last = claims[-1]
-    workflow.claim_assign(claim_id=last.pk, actor=editor)
-    workflow.claim_assign(claim_id=claims[0].pk, actor=editor2)
+    claims = list(Claim.objects.order_by("checkworthiness", "-id"))
+    least = claims[0]  # the last in the list, but for being mine
+    workflow.claim_assign(claim_id=least.pk, actor=editor)
+    workflow.claim_assign(claim_id=claims[-1].pk, actor=editor2)
     ids = listed_ids(client.get(reverse(CHANGELIST)))
-    assert ids[0] == last.pk
-    assert ids[1:] == [c.pk for c in claims[:-1]]
+    assert ids[0] == least.pk
+    assert ids[1:] == by_worth(claims[1:])
 
 
 @pytest.mark.parametrize(
@@ -193,22 +198,31 @@ def buttons(html):
     return set(re.findall(r'<input type="submit" value="([^"]+)"', html))
 
 
+TRIAGE = {"Save wording", "Dismiss", "Merge into this claim", "Split"}
+RULED_TRIAGE = TRIAGE - {"Split"}  # a claim with a verdict or evidence is not split: they would have no claim
+
+
 @pytest.mark.parametrize(
     "status, who, expected",
     [
-        ("pending", "editor", {"Assign to me", "Comment"}),
+        ("pending", "editor", {"Assign to me", "Comment", *TRIAGE}),
         ("pending", "outsider", None),
-        ("in_progress", "editor", {"Save verdict", "Add evidence", "Remove", "Submit for review", "Comment"}),
-        ("in_progress", "editor2", {"Assign to me", "Comment"}),
+        (
+            "in_progress",
+            "editor",
+            {"Save verdict", "Add evidence", "Remove", "Submit for review", "Comment", *RULED_TRIAGE},
+        ),
+        ("in_progress", "editor2", {"Assign to me", "Comment"}),  # not theirs to triage
         ("in_review", "editor", {"Comment"}),
         ("in_review", "editor2", {"Comment"}),
         ("in_review", "reviewer", {"Approve", "Return", "Comment"}),
-        ("approved", "reviewer", {"Reopen", "Comment"}),
-        ("approved", "editor", {"Comment"}),
+        # An approved claim may take in its duplicates; it is not closed or reworded without being reopened.
+        ("approved", "reviewer", {"Reopen", "Comment", "Merge into this claim"}),
+        ("approved", "editor", {"Comment", "Merge into this claim"}),
         (
             "returned",
             "editor",
-            {"Assign to me", "Save verdict", "Add evidence", "Remove", "Submit for review", "Comment"},
+            {"Assign to me", "Save verdict", "Add evidence", "Remove", "Submit for review", "Comment", *RULED_TRIAGE},
         ),
     ],
 )
@@ -652,7 +666,8 @@ def test_list_shows_the_speaker_and_markers_for_number_and_quote(client, editor,
 )
 def test_signal_filters(client, editor, signal_claims, query, expected):
     staff(client, editor)
-    assert listed_ids(client.get(reverse(CHANGELIST) + "?" + query)) == [signal_claims[text] for text in expected]
+    claims = Claim.objects.filter(pk__in=[signal_claims[text] for text in expected])
+    assert listed_ids(client.get(reverse(CHANGELIST) + "?" + query)) == by_worth(claims)
 
 
 def test_the_signal_filters_are_offered_with_their_choices(client, editor, signal_claims):

@@ -271,6 +271,8 @@ def test_approving_a_changed_verdict_with_a_correction_answers_the_claim_with_it
             "new_verdict": "disputed",
             "old_note": "Matches the survey.",
             "new_note": "The survey says 120.",
+            "old_wording": "",
+            "new_wording": "",
             "note": CORRECTION,
             "approved_by": "admin1",
         }

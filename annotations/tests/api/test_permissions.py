@@ -4,7 +4,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django_tasks_db.models import DBTaskResult
 
+from annotations import workflow
 from annotations.models import (
+    Claim,
     ClaimStatus,
     DocumentEvent,
     Feed,
@@ -14,7 +16,7 @@ from annotations.models import (
     ReviewEvent,
     Suggestion,
 )
-from annotations.tests.conftest import SURVEY_CLAIM_TEXT
+from annotations.tests.conftest import SECOND_CLAIM_TEXT, SURVEY_CLAIM_TEXT
 
 from .conftest import claim_url
 
@@ -24,6 +26,7 @@ PENDING = ClaimStatus.PENDING
 IN_PROGRESS = ClaimStatus.IN_PROGRESS
 IN_REVIEW = ClaimStatus.IN_REVIEW
 APPROVED = ClaimStatus.APPROVED
+DISMISSED = ClaimStatus.DISMISSED
 
 USERS = ["anonymous", "outsider", "editor", "editor2", "reviewer", "admin"]
 
@@ -58,7 +61,16 @@ def feed_url(action=""):
     return url
 
 
-# endpoint: (the claim's status, who brought it there, method, url, body)
+def merge_body(claim, documents):
+    """Merge the report's second claim (pending) into the claim."""
+    return {"claims": [Claim.objects.get(text=SECOND_CLAIM_TEXT).pk]}
+
+
+# Two pieces of the claim's text (CLAIM_TEXT), in order.
+SPLIT_BODY = {"parts": ["The river carries 300 tonnes of plastic", "to the sea every year."]}
+
+# endpoint: (the claim's status, who brought it there, method, url, body: a dict or a function of the claim
+# and the documents)
 ENDPOINTS = {
     "documents list": (None, None, "get", lambda c, d: "/api/documents/", None),
     "document detail": (None, None, "get", lambda c, d: f"/api/documents/{d.report.pk}/", None),
@@ -91,6 +103,21 @@ ENDPOINTS = {
     "return": (IN_REVIEW, "editor", "post", lambda c, d: claim_url(c, "return"), {"comment": "Cite the survey."}),
     "reopen": (APPROVED, "editor", "post", lambda c, d: claim_url(c, "reopen"), {"reason": "A correction."}),
     "comment": (IN_REVIEW, "editor", "post", lambda c, d: claim_url(c, "comment"), {"comment": "Looks right."}),
+    # Triage: a pending claim is anyone's to triage, one in progress its assignee's.
+    "dismiss pending": (PENDING, None, "post", lambda c, d: claim_url(c, "dismiss"), {"reason": "opinion"}),
+    "dismiss in progress": (IN_PROGRESS, "editor", "post", lambda c, d: claim_url(c, "dismiss"), {"reason": "opinion"}),
+    "dismiss in review": (IN_REVIEW, "editor", "post", lambda c, d: claim_url(c, "dismiss"), {"reason": "opinion"}),
+    "restore": (DISMISSED, "editor", "post", lambda c, d: claim_url(c, "restore"), {}),
+    "wording pending": (
+        PENDING, None, "post", lambda c, d: claim_url(c, "wording"), {"wording": "The Thames carries 300 tonnes."},
+    ),
+    "wording in progress": (
+        IN_PROGRESS, "editor", "post", lambda c, d: claim_url(c, "wording"), {"wording": "The Thames carries 300 t."},
+    ),
+    "merge pending": (PENDING, None, "post", lambda c, d: claim_url(c, "merge"), merge_body),
+    "merge into in progress": (IN_PROGRESS, "editor", "post", lambda c, d: claim_url(c, "merge"), merge_body),
+    "split pending": (PENDING, None, "post", lambda c, d: claim_url(c, "split"), SPLIT_BODY),
+    "split get": (PENDING, None, "get", lambda c, d: claim_url(c, "split"), None),
     "report csv": (None, None, "get", lambda c, d: "/api/reports/claims.csv", None),
     "report json": (None, None, "get", lambda c, d: "/api/reports/claims.json", None),
     "report jsonl": (None, None, "get", lambda c, d: "/api/reports/claims.jsonl", None),
@@ -177,6 +204,16 @@ EXPECTED = {
     "return": ONLY_REVIEWERS,
     "reopen": ONLY_REVIEWERS,
     "comment": everyone_with_a_role(200),
+    "dismiss pending": everyone_with_a_role(200),
+    "dismiss in progress": ONLY_THE_ASSIGNEE,
+    "dismiss in review": everyone_with_a_role(409),
+    "restore": everyone_with_a_role(200),
+    "wording pending": everyone_with_a_role(200),
+    "wording in progress": ONLY_THE_ASSIGNEE,
+    "merge pending": everyone_with_a_role(200),
+    "merge into in progress": ONLY_THE_ASSIGNEE,
+    "split pending": everyone_with_a_role(200),
+    "split get": everyone_with_a_role(405),
     # Importing and managing feeds are for everyone with a role (reviewers hold the editor role's rights).
     "import text": everyone_with_a_role(202),
     "document edit": everyone_with_a_role(200),
@@ -196,6 +233,10 @@ EXPECTED = {
     "feed delete": everyone_with_a_role(405),
 }
 
+# The events a successful write adds, where it is not one: a merge closes the other claim (its event)
+# and records the merge on the claim that stays; a split creates its two parts, then records itself.
+EVENTS = {"merge pending": 2, "merge into in progress": 2, "split pending": 3}
+
 CASES = [(endpoint, who) for endpoint in ENDPOINTS for who in USERS]
 
 
@@ -207,9 +248,12 @@ def test_the_table_covers_every_endpoint_for_every_user():
 @pytest.mark.parametrize(("endpoint", "who"), CASES, ids=[f"{e} as {w}" for e, w in CASES])
 def test_each_user_gets_exactly_the_expected_status(endpoint, who, claim, documents, advance, cast, client_for):
     status, brought_by, method, url, body = ENDPOINTS[endpoint]
-    if status is not None:
+    if status == DISMISSED:
+        workflow.claim_dismiss(claim_id=claim.pk, actor=getattr(cast, brought_by), reason="furniture")
+    elif status is not None:
         claim = advance(claim, status, by=getattr(cast, brought_by) if brought_by else None)
     url = url(claim, documents)
+    body = body(claim, documents) if callable(body) else body
     before = set(ReviewEvent.objects.values_list("id", flat=True))
     changes, recorded_actor = INTAKE_WRITES.get(endpoint, (lambda: None, None))
     state_before = changes()
@@ -229,8 +273,8 @@ def test_each_user_gets_exactly_the_expected_status(endpoint, who, claim, docume
             assert recorded_actor() == getattr(cast, who)
         assert not new_events.exists()
     elif method != "get" and expected in (200, 201):
-        assert new_events.count() == 1
-        assert new_events.get().actor == getattr(cast, who)
+        assert new_events.count() == EVENTS.get(endpoint, 1)
+        assert {event.actor for event in new_events} == {getattr(cast, who)}
     else:
         assert not new_events.exists()
     if expected >= 400:

@@ -1,11 +1,15 @@
 """List endpoints run a fixed number of queries, however many rows a page holds."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from annotations import workflow
-from annotations.models import SourceDocument
+from annotations.models import Claim, SourceDocument
 from annotations.tests.conftest import document_input
 
 from .conftest import generated_sentences
@@ -16,8 +20,10 @@ pytestmark = pytest.mark.django_db
 LIST = 2  # roles, the page's rows with their assignees
 DOCUMENT_DETAIL = 3  # roles, the document, its occurrences with their claims
 HISTORY = 3  # roles, the claim (its id), its events with their actors
-CLAIM_DETAIL = 5  # roles, the claim with its people, its occurrences, its evidence, its corrections
-CLAIM_DETAIL_NEVER_CORRECTED = 4  # the same but the corrections: never approved twice, it can have none
+# roles, the claim with its people, its occurrences, its evidence, the claims merged into it (and its
+# parts, in the same query), its corrections
+CLAIM_DETAIL = 6
+CLAIM_DETAIL_NEVER_CORRECTED = 5  # the same but the corrections: never approved twice, it can have none
 
 
 @pytest.fixture
@@ -69,6 +75,9 @@ def rows(body):
         ("&has_number=true&attributed=true&speaker=report", 60),
         ("&ordering=speaker", 60),
         ("&ordering=-has_quote", 60),
+        ("&ordering=checkworthiness", 60),
+        ("&checkworthiness_min=0&checkworthiness_max=1", 60),
+        ("&include_closed=true", 60),
     ],
 )
 def test_the_claim_list_runs_the_same_queries_for_5_or_50_rows(queries, cast, sixty_claims, query, matching):
@@ -78,6 +87,26 @@ def test_the_claim_list_runs_the_same_queries_for_5_or_50_rows(queries, cast, si
     assert small_count == large_count
     if "assignee=none" not in query:  # the assignees' names come with the rows, not a query each
         assert {"editor1", "editor2", "reviewer1", "admin1"} <= {row["assignee"] for row in rows(large)}
+
+
+def test_closed_claims_and_their_links_come_with_the_rows(queries, cast, sixty_claims):
+    """Merged, split and dismissed claims (and the parts) name their links from their own row: no query each."""
+    pending = [pk for pk in sixty_claims if pk not in sixty_claims[::3]]
+    for survivor, merged in zip(pending[0:10], pending[10:20], strict=True):
+        workflow.claims_merge(claim_id=survivor, actor=cast.editor, claims=[merged])
+    for pk in pending[20:25]:
+        workflow.claim_dismiss(claim_id=pk, actor=cast.editor, reason="opinion", note="Not a fact.")
+    for claim in Claim.objects.filter(pk__in=pending[25:30]):  # "Report flood3 2 | says 13 houses were ..."
+        words = claim.text.split(" ")
+        workflow.claim_split(claim_id=claim.pk, actor=cast.editor, parts=[" ".join(words[:3]), " ".join(words[3:])])
+    _, small_count = queries(cast.reviewer, "/api/claims/?page_size=5&include_closed=true", LIST)
+    every, every_count = queries(cast.reviewer, "/api/claims/?page_size=100&include_closed=true", LIST)
+    assert small_count == every_count
+    assert len(rows(every)) == 70  # the sixty and ten parts
+    links = [(row["status"], row["merged_into"], row["split_from"], row["dismissal_reason"]) for row in rows(every)]
+    assert sorted(link[1] for link in links if link[0] == "merged") == pending[0:10]
+    assert sorted({link[2] for link in links if link[2] is not None}) == pending[25:30]
+    assert [link[3] for link in links if link[0] == "dismissed"] == ["opinion"] * 5
 
 
 def test_the_next_page_of_claims_runs_the_same_queries(queries, cast, sixty_claims):
@@ -157,7 +186,8 @@ def test_the_claim_detail_runs_the_same_queries_whatever_its_corrections(queries
 
 # A write: roles, the claim's id, the workflow's transaction (a savepoint pair inside the test's
 # transaction) holding the locked read, the update, the previous event's hash and the history row,
-# then the claim with its occurrences, evidence and corrections for the answer, read once.
+# then the claim with its occurrences, evidence and merged claims for the answer, read once (never
+# approved, it has no corrections to read).
 WRITE = 12
 
 
@@ -173,3 +203,37 @@ def test_a_write_action_reads_the_claim_once_for_its_answer(cast, sixty_claims, 
     assert len(response.json()["evidence"]) == 20
     evidence_reads = [q["sql"] for q in captured if 'FROM "annotations_evidence"' in q["sql"]]
     assert len(evidence_reads) == 1, evidence_reads
+
+
+# --- The check-worthiness order is served by its index (PostgreSQL) ---------------------------------
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the query plans are PostgreSQL's")
+@pytest.mark.parametrize(
+    "query",
+    ["", "ordering=checkworthiness", "checkworthiness_band=medium", "checkworthiness_min=0.2", "status=pending"],
+)
+@pytest.mark.parametrize("page", ["first", "next", "previous"])
+def test_the_list_by_check_worthiness_walks_its_partial_index(cast, sixty_claims, query, page):
+    """With sorting and full scans priced out, the plan must walk claim_worth_idx: the query implies its
+    condition (no closed claim) and asks for its order (or its exact reverse), from the cursor's place."""
+    client = APIClient()
+    client.force_authenticate(cast.editor)
+    url = f"/api/claims/?page_size=10&{query}"
+    if page != "first":
+        url = client.get(url).json()["next"]
+    if page == "previous":
+        url = client.get(url).json()["previous"]
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    [sql] = [q["sql"] for q in captured if 'FROM "annotations_claim"' in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Scan" in plan and "claim_worth_idx" in plan, plan
+    assert "Sort" not in plan, plan
+    if page != "first":  # the walk starts at the cursor's score, not at the top of the index
+        assert re.search(r"Index Cond: .*checkworthiness [<>]= ", plan), plan

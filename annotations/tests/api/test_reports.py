@@ -6,7 +6,10 @@ import json
 
 import pytest
 
+from annotations import workflow
 from annotations.models import Claim, ClaimStatus
+from annotations.tests.conftest import CLAIM_TEXT, SURVEY_CLAIM_TEXT
+from annotations.tests.exports.conftest import exported_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +56,49 @@ def test_the_csv_report_holds_every_claim_by_default(api, documents):
     response = api.get(ADDRESSES["csv"], HTTP_ACCEPT="text/csv")
     rows = list(csv.DictReader(io.StringIO(body(response))))
     assert len(rows) == Claim.objects.count() == 3
-    assert response["Export-Filters"] == "all claims"
+    assert response["Export-Filters"] == "all claims but those closed in triage"  # none is closed here
+
+
+def ids_in(name, response) -> list[int]:
+    assert response.status_code == 200
+    return exported_ids(name, b"".join(response.streaming_content))
+
+
+@pytest.fixture
+def dismissed(documents, editor, reviewer):
+    """The survey's claim, dismissed; the report's first claim approved."""
+    survey_claim = Claim.objects.get(text=SURVEY_CLAIM_TEXT)
+    workflow.claim_dismiss(claim_id=survey_claim.pk, actor=editor, reason="out_of_scope", note="Not our beat.")
+    approved = Claim.objects.get(text=CLAIM_TEXT)
+    workflow.claim_assign(claim_id=approved.pk, actor=editor)
+    workflow.claim_set_verdict(claim_id=approved.pk, actor=editor, verdict="unverified", note="No data.")
+    workflow.claim_submit(claim_id=approved.pk, actor=editor)
+    workflow.claim_approve(claim_id=approved.pk, actor=reviewer)
+    return survey_claim
+
+
+@pytest.mark.parametrize("name", ["csv", "json", "jsonl"])
+def test_closed_claims_are_in_a_report_only_when_asked_for(api, dismissed, name):
+    everything = sorted(Claim.objects.values_list("pk", flat=True))
+    others = [pk for pk in everything if pk != dismissed.pk]
+    response = api.get(ADDRESSES[name])
+    assert ids_in(name, response) == others
+    assert response["Export-Filters"] == "all claims but those closed in triage"
+    response = api.get(ADDRESSES[name], {"include_closed": "true"})
+    assert ids_in(name, response) == everything
+    assert response["Export-Filters"] == "all claims, those closed in triage too"
+    assert ids_in(name, api.get(ADDRESSES[name], {"include_closed": "false"})) == others
+    assert ids_in(name, api.get(ADDRESSES[name], {"status": "dismissed"})) == [dismissed.pk]
+
+
+def test_the_published_reports_add_the_closed_claims_only_when_asked_for(api, dismissed):
+    approved = list(Claim.objects.filter(status="approved").values_list("pk", flat=True))
+    assert ids_in("html", api.get(ADDRESSES["html"])) == approved
+    response = api.get(ADDRESSES["html"], {"include_closed": "true"})
+    assert ids_in("html", response) == sorted([*approved, dismissed.pk])
+    assert response["Export-Filters"] == "status approved or dismissed or merged or split"
+    # ClaimReview publishes verdicts: a closed claim has none to publish.
+    assert ids_in("claimreview", api.get(ADDRESSES["claimreview"], {"include_closed": "true"})) == approved
 
 
 def test_published_reports_default_to_approved_claims(api, documents):
@@ -87,6 +132,7 @@ def test_the_json_report_carries_the_history_on_request(api, documents):
         ({"document": "999999"}, "document"),
         ({"since": "yesterday"}, "since"),
         ({"history": "perhaps"}, "history"),
+        ({"include_closed": "perhaps"}, "include_closed"),
     ],
 )
 def test_a_bad_filter_is_refused_naming_it(api, documents, query, field):

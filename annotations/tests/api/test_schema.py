@@ -29,6 +29,11 @@ CLAIM_PATHS = [
     "/api/claims/{id}/return/",
     "/api/claims/{id}/reopen/",
     "/api/claims/{id}/comment/",
+    "/api/claims/{id}/dismiss/",
+    "/api/claims/{id}/restore/",
+    "/api/claims/{id}/wording/",
+    "/api/claims/{id}/merge/",
+    "/api/claims/{id}/split/",
     "/api/claims/{id}/evidence/",
     "/api/claims/{id}/history/",
     "/api/claims/{id}/suggestions/",
@@ -125,6 +130,66 @@ def test_the_list_filters_declare_what_they_accept(schema):
     assert not any(pattern.search(value) for value in ("someone", "-1", "1.5", ""))
 
 
+def component(schema, operation):
+    """Return the component schema of ``operation``'s JSON request body."""
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    return schema["components"]["schemas"][body["$ref"].rsplit("/", 1)[-1]]
+
+
+def test_the_triage_endpoints_are_posts_declaring_their_inputs_and_errors(schema):
+    for action in ("dismiss", "restore", "wording", "merge", "split"):
+        path = schema["paths"][f"/api/claims/{{id}}/{action}/"]
+        assert set(path) - {"parameters"} == {"post"}, action
+        assert {"200", "400", "403", "404", "409", "412"} <= set(path["post"]["responses"]), action
+        assert path["post"]["responses"]["200"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ClaimDetail"
+        }
+    merge = component(schema, schema["paths"]["/api/claims/{id}/merge/"]["post"])
+    assert merge["required"] == ["claims"]
+    claims = merge["properties"]["claims"]
+    assert (claims["type"], claims["items"]["type"], claims["minItems"]) == ("array", "integer", 1)
+    split = component(schema, schema["paths"]["/api/claims/{id}/split/"]["post"])
+    parts = split["properties"]["parts"]
+    assert split["required"] == ["parts"]
+    assert (parts["type"], parts["items"]["type"], parts["minItems"], parts["maxItems"]) == ("array", "string", 2, 10)
+    dismiss = component(schema, schema["paths"]["/api/claims/{id}/dismiss/"]["post"])
+    assert dismiss["required"] == ["reason"]
+    reason = schema["components"]["schemas"][dismiss["properties"]["reason"]["allOf"][0]["$ref"].rsplit("/", 1)[-1]]
+    assert reason["enum"] == ["opinion", "not_factual", "furniture", "duplicate", "out_of_scope"]
+    wording = component(schema, schema["paths"]["/api/claims/{id}/wording/"]["post"])
+    assert set(wording["properties"]) == {"wording", "version"}
+
+
+def test_the_claims_declare_the_triage_fields(schema):
+    components = schema["components"]["schemas"]
+    row, detail = components["Claim"]["properties"], components["ClaimDetail"]["properties"]
+    for name in ("wording", "checked_text", "dismissal_note"):
+        assert row[name]["type"] == "string", name
+    assert row["checkworthiness"]["type"] == "number"
+    for name in ("merged_into", "split_from"):
+        assert (row[name]["type"], row[name]["nullable"]) == ("integer", True), name
+    pattern = re.compile(row["dismissal_reason"]["pattern"])
+    assert all(pattern.search(value) for value in ("", "opinion", "out_of_scope"))
+    assert not any(pattern.search(value) for value in ("boring", "opinions", " opinion"))
+    for name in ("merged_claims", "split_parts"):
+        assert detail[name] == {**detail[name], "type": "array", "items": {"type": "integer"}}, name
+    feature = components[detail["checkworthiness_features"]["items"]["$ref"].rsplit("/", 1)[-1]]
+    assert {name: value["type"] for name, value in feature["properties"].items()} == {
+        "feature": "string", "weight": "number", "found": "string",
+    }  # fmt: skip
+    assert "checkworthiness_features" not in row and "published_wording" in detail
+
+
+def test_the_list_declares_the_triage_filters(schema):
+    parameters = {p["name"]: p for p in schema["paths"]["/api/claims/"]["get"]["parameters"]}
+    assert parameters["include_closed"]["schema"]["type"] == "boolean"
+    assert set(parameters["checkworthiness_band"]["schema"]["enum"]) == {"high", "medium", "low"}
+    for name in ("checkworthiness_min", "checkworthiness_max"):
+        assert parameters[name]["schema"]["type"] == "number", name
+    assert {"dismissed", "merged", "split"} <= set(parameters["status"]["schema"]["enum"])
+    assert "checkworthiness" in parameters["ordering"]["description"]
+
+
 WRITES_WITH_VERSION = [
     ("/api/claims/{id}/assign/", "post"),
     ("/api/claims/{id}/verdict/", "post"),
@@ -135,6 +200,11 @@ WRITES_WITH_VERSION = [
     ("/api/claims/{id}/evidence/", "post"),
     ("/api/claims/{id}/suggestions/{suggestion_id}/attach/", "post"),
     ("/api/evidence/{id}/", "delete"),
+    ("/api/claims/{id}/dismiss/", "post"),
+    ("/api/claims/{id}/restore/", "post"),
+    ("/api/claims/{id}/wording/", "post"),
+    ("/api/claims/{id}/merge/", "post"),
+    ("/api/claims/{id}/split/", "post"),
 ]
 
 

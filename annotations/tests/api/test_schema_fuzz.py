@@ -30,6 +30,7 @@ from schemathesis.checks import (
 from annotations import workflow
 from annotations.models import Claim, ClaimStatus, Evidence, Feed, Import, SourceDocument
 from annotations.tests.conftest import SURVEY_TEXT, run_queued_jobs
+from annotations.vocabulary import CLOSED_STATUSES
 
 EXAMPLES_PER_OPERATION = 25
 FUZZ_SETTINGS = settings(
@@ -53,13 +54,31 @@ def tokens(editor, reviewer):
     return {"reviewer": Token.objects.create(user=reviewer).key, "editor": Token.objects.create(user=editor).key}
 
 
+# Claims closed in triage: one dismissed, one merged into the first pending claim, one split in two.
+TRIAGED_CLAIMS = [
+    "The ferry carried 900 passengers on its first day.",
+    "The ferry carried nine hundred passengers on day one.",
+    "The quay was rebuilt in 2019 and it cost 8 million euros.",
+]
+
+
 @pytest.fixture
 def claim_ids(documents, load_document, advance, editor):
-    """Claims in every status (three pending) and evidence of both kinds; return the claims' ids."""
+    """Claims in every status (three pending, each closed one) and evidence of both kinds; return their ids."""
     load_document(" ".join(MORE_CLAIMS), "Harbour report", MORE_CLAIMS)
     claims = list(Claim.objects.order_by("id"))
-    for claim, status in zip(claims, [s for s in ClaimStatus.values if s != ClaimStatus.PENDING], strict=False):
+    worked_on = [status for status in ClaimStatus.values if status not in (ClaimStatus.PENDING, *CLOSED_STATUSES)]
+    for claim, status in zip(claims, worked_on, strict=False):
         advance(claim, status)
+    load_document(" ".join(TRIAGED_CLAIMS), "Ferry report", TRIAGED_CLAIMS)
+    dismissed, merged, split = (Claim.objects.get(text=text).pk for text in TRIAGED_CLAIMS)
+    pending = Claim.objects.filter(status=ClaimStatus.PENDING).order_by("id").values_list("id", flat=True)[0]
+    workflow.claim_dismiss(claim_id=dismissed, actor=editor, reason="duplicate")
+    workflow.claims_merge(claim_id=pending, actor=editor, claims=[merged])
+    workflow.claim_split(
+        claim_id=split, actor=editor, parts=["The quay was rebuilt in 2019", "it cost 8 million euros."]
+    )
+    claims = list(Claim.objects.order_by("id"))
     workflow.evidence_add(
         claim_id=claims[0].pk, actor=editor, stance="context", document=documents.survey.pk,
         start=0, end=len(SURVEY_TEXT) // 2, title="The survey's opening",
@@ -90,6 +109,18 @@ def existing_ids(path, claim_ids):
     return []
 
 
+def accepted_request(label):
+    """Return a claim and a body its merge or split accepts (two pending claims; a pending claim's halves)."""
+    pending = list(Claim.objects.filter(status=ClaimStatus.PENDING, verdict="").order_by("id")[:2])
+    if label == "POST /api/claims/{id}/merge/" and len(pending) == 2:
+        return pending[0], {"claims": [pending[1].pk]}
+    if label == "POST /api/claims/{id}/split/" and pending:
+        words = pending[0].text.split(" ")
+        half = len(words) // 2
+        return pending[0], {"parts": [" ".join(words[:half]), " ".join(words[half:])]}
+    return None
+
+
 def requests_for(operation, ids):
     """Return generated requests for ``operation``: valid and invalid ones, plus valid ones on real rows.
 
@@ -110,6 +141,18 @@ def requests_for(operation, ids):
         "POST /api/feeds/": [{"url": "https://courier.example/sport.xml"}],
     }.get(operation.label, [])
     strategies += [operation.as_strategy(body=body, media_type="application/json") for body in bodies]
+    # Merge and split need a body that fits the claim in the address (and its current ETag, or a
+    # generated If-Match refuses it): one such request each, first, so that it is the first sent.
+    accepted = accepted_request(operation.label)
+    if accepted is not None:
+        claim, body = accepted
+        strategies.insert(
+            0,
+            operation.as_strategy(
+                path_parameters={"id": claim.pk}, headers={"If-Match": f'"claim-{claim.pk}-v{claim.version}"'},
+                body=body, media_type="application/json",
+            ),
+        )  # fmt: skip
     return st.one_of(*strategies)
 
 

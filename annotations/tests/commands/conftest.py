@@ -1,5 +1,5 @@
-"""The export tests' newsroom, for the export command's tests."""
+"""The export tests' newsroom (and its triaged briefing), for the export command's tests."""
 
-from annotations.tests.exports.conftest import newsroom
+from annotations.tests.exports.conftest import newsroom, triaged
 
-__all__ = ["newsroom"]
+__all__ = ["newsroom", "triaged"]

@@ -10,12 +10,7 @@ from django.core.management import CommandError, call_command
 from annotations.exports import ExportFilters, export
 from annotations.management.commands import export_report
 from annotations.models import Claim
-from annotations.tests.exports.conftest import (
-    csv_table,
-    exported,
-    html_tree,
-    json_lines,
-)
+from annotations.tests.exports.conftest import exported, exported_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -29,20 +24,6 @@ def run(*args, **options) -> str:
     return stderr.getvalue()
 
 
-def claim_ids(name: str, data: bytes) -> list[int]:
-    """Return the ids of the claims in an export, read by parsing it."""
-    if name == "csv":
-        return [int(row["id"]) for row in csv_table(data)[1]]
-    if name == "json":
-        return [claim["id"] for claim in json.loads(data)["claims"]]
-    if name == "jsonl":
-        return [claim["id"] for claim in json_lines(data)]
-    if name == "claimreview":
-        return [int(item["url"].rstrip("/").rsplit("/", 1)[1]) for item in json.loads(data)]
-    page = html_tree(data)
-    return sorted({int(li.attrs["id"].rsplit("-", 1)[1]) for li in page.find_all("li") if "id" in li.attrs})
-
-
 def all_ids(**lookups) -> list[int]:
     return list(Claim.objects.filter(**lookups).order_by("id").values_list("id", flat=True))
 
@@ -53,8 +34,8 @@ def test_each_format_is_written_to_a_file(newsroom, tmp_path, name):
     message = run("--format", name, "--output", str(path))
     data = path.read_bytes()
     published = name in ("claimreview", "html")
-    assert claim_ids(name, data) == (all_ids(status="approved") if published else all_ids())
-    described = "status approved" if published else "all claims"
+    assert exported_ids(name, data) == (all_ids(status="approved") if published else all_ids())
+    described = "status approved" if published else "all claims but those closed in triage"
     assert message == f"Wrote {len(data):,} bytes to {path} ({described}).\n"
     if name not in ("json", "html"):  # those two carry the time they were made
         assert data == exported(name, ExportFilters.parse(published=published))
@@ -66,7 +47,7 @@ def test_each_format_is_written_to_standard_output(newsroom, capsysbinary, name)
     message = run("--format", name)
     captured = capsysbinary.readouterr()
     published = name in ("claimreview", "html")
-    assert claim_ids(name, captured.out) == (all_ids(status="approved") if published else all_ids())
+    assert exported_ids(name, captured.out) == (all_ids(status="approved") if published else all_ids())
     if name not in ("json", "html"):
         assert captured.out == exported(name, ExportFilters.parse(published=published))
     assert message == ""  # nothing but the export on standard output, no summary without a file
@@ -75,23 +56,50 @@ def test_each_format_is_written_to_standard_output(newsroom, capsysbinary, name)
 def test_the_filters_reach_the_export(newsroom, capsysbinary):
     digest = str(newsroom.docs.digest.pk)
     run("--format", "jsonl", "--status", "approved,returned", "--verdict", "disputed", "--document", digest)
-    assert claim_ids("jsonl", capsysbinary.readouterr().out) == sorted(
+    assert exported_ids("jsonl", capsysbinary.readouterr().out) == sorted(
         [newsroom.claims.returned.pk, newsroom.claims.disputed.pk]
     )
     run("--format", "csv", "--since", "2025-03-02T10:12")
-    assert newsroom.claims.approved.pk not in claim_ids("csv", capsysbinary.readouterr().out)
+    assert newsroom.claims.approved.pk not in exported_ids("csv", capsysbinary.readouterr().out)
 
 
 def test_a_published_format_can_be_asked_for_other_statuses(newsroom, capsysbinary):
     run("--format", "html", "--status", "in_review")
-    assert claim_ids("html", capsysbinary.readouterr().out) == [newsroom.claims.in_review.pk]
+    assert exported_ids("html", capsysbinary.readouterr().out) == [newsroom.claims.in_review.pk]
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_closed_claims_are_exported_only_with_include_closed_or_a_status_naming_them(triaged, capsysbinary, name):
+    closed = sorted(claim.pk for claim in triaged.closed)
+    listed = closed if name != "html" else [triaged.dismissed.pk, triaged.split.pk]  # merged: in no article
+    run("--format", name)
+    assert not set(exported_ids(name, capsysbinary.readouterr().out)) & set(closed)
+    run("--format", name, "--include-closed")
+    everything = exported_ids(name, capsysbinary.readouterr().out)
+    if name == "claimreview":  # publishes approved claims only: none is closed
+        assert everything == all_ids(status="approved")
+    else:
+        assert set(listed) <= set(everything)
+        assert everything == (all_ids() if name != "html" else all_ids(status__in=["approved", "dismissed", "split"]))
+    run("--format", name, "--status", "dismissed,merged")
+    named = [triaged.dismissed.pk, *(claim.pk for claim in triaged.merged)]
+    expected = {"claimreview": [], "html": [triaged.dismissed.pk]}.get(name, sorted(named))
+    assert exported_ids(name, capsysbinary.readouterr().out) == expected
+
+
+def test_include_closed_is_said_in_the_closing_line(triaged, tmp_path):
+    path = tmp_path / "claims.csv"
+    assert run("--format", "csv", "--include-closed", "--output", str(path)).endswith(
+        " (all claims, those closed in triage too).\n"
+    )
+    assert run("--format", "csv", "--output", str(path)).endswith(" (all claims but those closed in triage).\n")
 
 
 def test_history_is_included_in_json_when_asked_for(newsroom, tmp_path):
     path = tmp_path / "backup.json"
     run("--format", "json", "--history", "--output", str(path))
     export = json.loads(path.read_bytes())
-    assert (export["version"], export["history"]) == (2, True)
+    assert (export["version"], export["history"]) == (3, True)
     assert all(claim["history"] for claim in export["claims"])
     # Every document has its history (loaded first) and its versions, the last one the current one.
     assert all(document["history"][0]["action"] == "loaded" for document in export["documents"])

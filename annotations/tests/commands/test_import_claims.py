@@ -1,4 +1,5 @@
 import datetime
+import io
 
 import orjson
 import pytest
@@ -57,7 +58,8 @@ def empty_claim_tables():
 
 
 def export_backup() -> bytes:
-    return b"".join(stream_json(ExportFilters(), history=True))
+    """Return a whole backup: every claim, those closed in triage too, with the history."""
+    return b"".join(stream_json(ExportFilters(include_closed=True), history=True))
 
 
 def snapshot() -> dict:
@@ -101,6 +103,14 @@ def snapshot() -> dict:
                 "created_at",
                 "updated_at",
                 "source_changed_at",
+                "wording",
+                "published_wording",
+                "checkworthiness",
+                "checkworthiness_features",
+                "dismissal_reason",
+                "dismissal_note",
+                "merged_into_id",
+                "split_from_id",
             )
         ),
         "occurrences": list(
@@ -131,6 +141,8 @@ def snapshot() -> dict:
                 "new_verdict",
                 "old_note",
                 "new_note",
+                "old_wording",
+                "new_wording",
                 "note",
                 "approved_by__username",
                 "created_at",
@@ -280,7 +292,7 @@ def test_restores_documents_claims_evidence_corrections_and_history_as_they_were
     assert "5 document versions, 6 document events," in out
     assert "1 correction" in out
     assert "Every user named in the file already existed." in out
-    assert "format version 1" not in out
+    assert "format version" not in out and "filtered" not in out and "left out" not in out
 
 
 def test_a_second_export_equals_the_first_but_for_its_date(backup_file):
@@ -291,8 +303,21 @@ def test_a_second_export_equals_the_first_but_for_its_date(backup_file):
     assert second == first
 
 
+def as_format_version_2(data: dict) -> dict:
+    """Return a backup as format version 2 wrote it: without what version 3 added (triage)."""
+    data["version"] = 2
+    del data["filters"]["include_closed"]
+    for claim in data["claims"]:
+        for key in TRIAGE_KEYS:
+            del claim[key]
+        for correction in claim["corrections"]:
+            del correction["old_wording"], correction["new_wording"]
+    return data
+
+
 def as_format_version_1(data: dict) -> dict:
-    """Return a backup as format version 1 wrote it: without what version 2 added."""
+    """Return a backup as format version 1 wrote it: without what versions 2 and 3 added."""
+    data = as_format_version_2(data)
     data["version"] = 1
     for document in data["documents"]:
         for key in ("author", "language", "origin", "version", "revision", "updated_at", "versions", "history"):
@@ -324,6 +349,150 @@ def test_a_version_1_backup_restores_each_document_as_loaded_in_its_first_versio
     assert (
         "The file is of format version 1, made before documents had versions: each document was restored as its" in out
     )
+
+
+def test_a_version_2_backup_restores_with_each_claims_score_computed_from_its_text(varied, tmp_path, capsys):
+    path = tmp_path / "old.json"
+    path.write_bytes(orjson.dumps(as_format_version_2(orjson.loads(export_backup()))))
+    before = snapshot()
+    assert len({claim["checkworthiness"] for claim in before["claims"]}) > 1
+    empty_claim_tables()
+
+    call_command("import_claims", str(path))
+
+    assert snapshot() == before  # the scores computed as loading computed them
+    out = capsys.readouterr().out
+    assert "The file is of format version 2, made before triage: each claim's check-worthiness was computed" in out
+    assert "closed in triage" not in out
+
+
+# --- Triage ---------------------------------------------------------------------------------------
+
+TRIAGE_KEYS = (
+    "wording", "published_wording", "checkworthiness", "checkworthiness_features", "dismissal_reason",
+    "dismissal_note", "merged_into", "split_from",
+)  # fmt: skip
+OPINION_TEXT = "The new bridge is an eyesore."
+TOLL_TEXT = "The bridge toll is 4 dollars."
+TOLL_AGAIN_TEXT = "Drivers pay 4 dollars to cross the bridge."
+TOLL_THIRD_TEXT = "A crossing costs 4 dollars."
+SPLIT_TEXT = "The bridge opened in 1990 and carries 20,000 cars a day."
+COST_TEXT = "It cost 30 million dollars."
+SPAN_TEXT = "The bridge is 300 metres long and 20 metres wide."
+SPAN_AGAIN_TEXT = "At 300 metres long and 20 metres wide, the bridge is the largest in the valley."
+BRIEFING_CLAIMS = [
+    OPINION_TEXT, TOLL_TEXT, TOLL_AGAIN_TEXT, TOLL_THIRD_TEXT, SPLIT_TEXT, COST_TEXT, SPAN_TEXT, SPAN_AGAIN_TEXT,
+]  # fmt: skip
+SPAN_AGAIN_AT = len(" ".join(BRIEFING_CLAIMS[:-1])) + 1  # where the last sentence starts in the briefing
+
+
+@pytest.fixture
+def triaged(varied, editor, editor2, reviewer, reviewer2):
+    """The varied database and a briefing whose claims were dismissed, merged, split and worded.
+
+    One claim took in another, then was split: its parts share the sentence it took in, whole.
+    """
+    workflow.document_load(document=text_input(" ".join(BRIEFING_CLAIMS), "Briefing", BRIEFING_CLAIMS), actor=editor)
+    claim = {text: Claim.objects.get(text=text).pk for text in BRIEFING_CLAIMS}
+    workflow.claim_dismiss(claim_id=claim[OPINION_TEXT], actor=editor, reason="opinion", note="A view, not a fact.")
+    workflow.claim_set_wording(claim_id=claim[TOLL_TEXT], actor=editor2, wording="Crossing the bridge costs 4 dollars.")
+    workflow.claims_merge(
+        claim_id=claim[TOLL_TEXT], actor=editor2, claims=[claim[TOLL_AGAIN_TEXT], claim[TOLL_THIRD_TEXT]]
+    )
+    workflow.claim_split(
+        claim_id=claim[SPLIT_TEXT], actor=editor, parts=["The bridge opened in 1990", "carries 20,000 cars a day."]
+    )
+    workflow.claims_merge(claim_id=claim[SPAN_TEXT], actor=editor, claims=[claim[SPAN_AGAIN_TEXT]])
+    workflow.claim_split(
+        claim_id=claim[SPAN_TEXT], actor=editor, parts=["The bridge is 300 metres long", "20 metres wide."]
+    )
+    cost = claim[COST_TEXT]
+    workflow.claim_set_wording(claim_id=cost, actor=editor, wording="The bridge cost 30 million dollars.")
+    workflow.claim_assign(claim_id=cost, actor=editor)
+    workflow.claim_set_verdict(claim_id=cost, actor=editor, verdict="unverified", note="No accounts published.")
+    workflow.claim_submit(claim_id=cost, actor=editor)
+    workflow.claim_approve(claim_id=cost, actor=reviewer)
+    workflow.claim_reopen(claim_id=cost, actor=reviewer, reason="Name the builder.")
+    workflow.claim_set_wording(claim_id=cost, actor=editor, wording="The town's bridge cost 30 million dollars.")
+    workflow.claim_submit(claim_id=cost, actor=editor)
+    workflow.claim_approve(claim_id=cost, actor=reviewer2, correction="The wording now names the town.")
+    return claim
+
+
+def export_with_closed(path, *options) -> None:
+    call_command(
+        "export_report", "--format", "json", "--history", *options, "--output", str(path), stderr=io.StringIO()
+    )
+
+
+def test_the_triaged_database_is_what_the_triage_round_trip_covers(triaged):
+    claims = snapshot()["claims"]
+    assert {c["status"] for c in claims} >= {"dismissed", "merged", "split", "approved", "pending"}
+    assert [c["dismissal_reason"] for c in claims if c["dismissal_reason"]] == ["opinion"]
+    assert len([c for c in claims if c["merged_into_id"]]) == 3 and len([c for c in claims if c["split_from_id"]]) == 4
+    # The parts of the claim that took in another share its sentence, whole.
+    parts = [c["id"] for c in claims if c["split_from_id"] == triaged[SPAN_TEXT]]
+    taken_in = ClaimOccurrence.objects.get(claim_id=triaged[SPAN_TEXT], start=SPAN_AGAIN_AT)
+    sharing = ClaimOccurrence.objects.filter(claim_id__in=parts, start=taken_in.start, end=taken_in.end)
+    assert len(parts) == 2 and sorted(sharing.values_list("claim_id", flat=True)) == parts
+    assert len([c for c in claims if c["wording"]]) == 2 and len([c for c in claims if c["published_wording"]]) == 1
+    assert [(c["old_wording"], c["new_wording"]) for c in snapshot()["corrections"] if c["new_wording"]] == [
+        ("The bridge cost 30 million dollars.", "The town's bridge cost 30 million dollars.")
+    ]
+
+
+def test_a_backup_with_the_closed_claims_restores_every_triage_field(triaged, tmp_path, capsys):
+    path = tmp_path / "backup.json"
+    export_with_closed(path, "--include-closed")
+    before = snapshot()
+    empty_claim_tables()
+
+    call_command("import_claims", str(path))
+
+    after = snapshot()
+    for table in before:
+        assert after[table] == before[table], table
+    out = capsys.readouterr().out
+    assert "Restored 5 documents and 18 claims" in out
+    assert "Of the claims, 6 were closed in triage (dismissed, merged or split)." in out
+    assert "filtered" not in out and "format version" not in out
+    # A second export is the first, but for its date.
+    again = tmp_path / "again.json"
+    export_with_closed(again, "--include-closed")
+    first, second = orjson.loads(path.read_bytes()), orjson.loads(again.read_bytes())
+    assert first.pop("exported_at") and second.pop("exported_at")
+    assert second == first
+
+
+def test_an_export_without_the_closed_claims_restores_the_others_and_says_so(varied, editor, tmp_path, capsys):
+    dismissed = Claim.objects.get(text=SURVEY_CLAIM_TEXT)
+    workflow.claim_dismiss(claim_id=dismissed.pk, actor=editor, reason="out_of_scope")
+    path = tmp_path / "claims.json"
+    export_with_closed(path)  # without --include-closed
+    before = snapshot()
+    empty_claim_tables()
+
+    call_command("import_claims", str(path))
+
+    after = snapshot()
+    assert [c["id"] for c in after["claims"]] == [c["id"] for c in before["claims"] if c["id"] != dismissed.pk]
+    out = capsys.readouterr().out
+    assert "The export was filtered (all claims but those closed in triage): only those claims were in it." in out
+    assert "a whole backup is exported with --include-closed." in out
+
+
+def test_a_backup_without_the_closed_claims_is_refused_saying_how_to_export_it(triaged, tmp_path):
+    path = tmp_path / "backup.json"
+    export_with_closed(path)
+    assert triaged[TOLL_AGAIN_TEXT] not in {claim["id"] for claim in orjson.loads(path.read_bytes())["claims"]}
+    empty_claim_tables()
+    users_before = get_user_model().objects.count()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_claims", str(path))
+    assert str(raised.value).endswith(
+        "(the export left out the claims closed in triage: export again with --include-closed); nothing was imported."
+    )
+    assert nothing_written(users_before)
 
 
 def test_new_rows_after_a_restore_take_new_ids(backup_file, load_document, editor, reviewer):

@@ -223,6 +223,64 @@ def newsroom(db, django_user_model, editor, editor2, reviewer, reviewer2):
     return SimpleNamespace(docs=docs, claims=claims, formulas=formulas)
 
 
+# --- Triage: a council briefing whose claims were dismissed, merged, split and worded -----------------
+
+OPINION_TEXT = "The new bridge is a disgrace to the whole town."
+TOLL_TEXT = "The bridge toll rose to 4 dollars in May."
+TOLL_AGAIN_TEXT = "Crossing the bridge has cost 4 dollars since May."
+TOLL_THIRD_TEXT = "Drivers now pay 4 dollars to cross the bridge."
+SPLIT_TEXT = "The bridge opened in 1990 and carries 20,000 cars a day."
+SPLIT_PARTS = ["The bridge opened in 1990", "carries 20,000 cars a day."]
+COST_TEXT = "It cost 30 million dollars to build."
+BRIEFING_CLAIMS = [OPINION_TEXT, TOLL_TEXT, TOLL_AGAIN_TEXT, TOLL_THIRD_TEXT, SPLIT_TEXT, COST_TEXT]
+BRIEFING_TEXT = "Council briefing. " + " ".join(BRIEFING_CLAIMS)
+DISMISSAL_NOTE = "-An opinion: nothing to check."  # starts like a formula
+TOLL_WORDING = "=4 dollars: the bridge toll since May, says the council."  # starts like a formula
+COST_WORDING = "The town's new bridge cost 30 million dollars to build."
+COST_REWORDING = "The town's new bridge cost 30 million dollars to build, the council's accounts show."
+REWORDING_NOTE = "Reworded: the figure is the council's own."
+
+
+@pytest.fixture
+def triaged(newsroom, editor, reviewer, reviewer2):
+    """The newsroom, and a council briefing whose claims were triaged through the workflow.
+
+    One dismissed (with a note starting like a formula), two merged into a third (worded with a
+    wording starting like a formula), one split into two new claims, and one worded, approved,
+    reopened, reworded and approved again with a correction.
+    """
+    briefing = load(
+        BRIEFING_TEXT, "Council briefing", BRIEFING_CLAIMS, url="https://example.org/briefing",
+        publisher="Town Gazette", published_on=datetime.date(2025, 3, 3),
+    )  # fmt: skip
+    claim = {text: Claim.objects.get(text=text) for text in BRIEFING_CLAIMS}
+    dismissed, survivor, split, worded = claim[OPINION_TEXT], claim[TOLL_TEXT], claim[SPLIT_TEXT], claim[COST_TEXT]
+    merged = [claim[TOLL_AGAIN_TEXT], claim[TOLL_THIRD_TEXT]]
+    workflow.claim_dismiss(claim_id=dismissed.pk, actor=editor, reason="opinion", note=DISMISSAL_NOTE)
+    workflow.claim_set_wording(claim_id=survivor.pk, actor=editor, wording=TOLL_WORDING)
+    workflow.claims_merge(claim_id=survivor.pk, actor=editor, claims=[c.pk for c in merged])
+    parts = workflow.claim_split(claim_id=split.pk, actor=editor, parts=SPLIT_PARTS)
+    workflow.claim_set_wording(claim_id=worded.pk, actor=editor, wording=COST_WORDING)
+    work(
+        worded,
+        editor,
+        verdict="verified",
+        note="The council's accounts.",
+        evidence=[web("https://example.org/accounts")],
+    )
+    workflow.claim_approve(claim_id=worded.pk, actor=reviewer)
+    workflow.claim_reopen(claim_id=worded.pk, actor=reviewer, reason="Say whose figure it is.")
+    workflow.claim_set_wording(claim_id=worded.pk, actor=editor, wording=COST_REWORDING)
+    workflow.claim_submit(claim_id=worded.pk, actor=editor)
+    workflow.claim_approve(claim_id=worded.pk, actor=reviewer2, correction=REWORDING_NOTE)
+    for item in (dismissed, survivor, split, worded, *merged):
+        item.refresh_from_db()
+    return SimpleNamespace(
+        newsroom=newsroom, briefing=briefing, dismissed=dismissed, survivor=survivor, merged=merged, split=split,
+        parts=parts, worded=worded, closed=[dismissed, *merged, split],
+    )  # fmt: skip
+
+
 # --- Reading the exports back -----------------------------------------------------------------------
 
 
@@ -237,6 +295,20 @@ def csv_table(data: bytes) -> tuple[list[str], list[dict]]:
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     header, body = rows[0], rows[1:]
     return header, [dict(zip(header, row, strict=True)) for row in body]
+
+
+def exported_ids(name: str, data: bytes) -> list[int]:
+    """Return the ids of the claims in an export of format ``name``, read by parsing it."""
+    if name == "csv":
+        return [int(row["id"]) for row in csv_table(data)[1]]
+    if name == "json":
+        return [claim["id"] for claim in json.loads(data)["claims"]]
+    if name == "jsonl":
+        return [claim["id"] for claim in json_lines(data)]
+    if name == "claimreview":
+        return [int(item["url"].rstrip("/").rsplit("/", 1)[1]) for item in json.loads(data)]
+    page = html_tree(data)
+    return sorted({int(li.attrs["id"].rsplit("-", 1)[1]) for li in page.find_all("li") if "id" in li.attrs})
 
 
 def sha256(text: str) -> str:

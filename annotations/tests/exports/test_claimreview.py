@@ -9,7 +9,7 @@ from annotations.exports import ExportFilters
 from annotations.exports.claimreview import speaker_entity
 from annotations.models import Claim, Correction
 
-from .conftest import DAM_TITLE_NOW, exported
+from .conftest import COST_REWORDING, COST_TEXT, DAM_TITLE_NOW, exported, exported_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,29 @@ def test_only_approved_claims_are_reviewed(newsroom):
     # Whatever the filters ask for, a claim under work is never published.
     assert set(reviews(ExportFilters())) == approved
     assert set(reviews(ExportFilters(status=("pending", "in_review", "returned")))) == set()
+
+
+def test_the_claim_reviewed_is_its_wording_when_it_has_one_else_its_text(triaged):
+    items = reviews()
+    worded = triaged.worded
+    assert items[COST_REWORDING]["url"].rstrip("/").endswith(f"/{worded.pk}")
+    assert COST_TEXT not in items  # the sentence as it appears is not what was checked
+    assert items[COST_REWORDING]["dateModified"] == f"{Correction.objects.get(claim=worded).created_at:%Y-%m-%d}"
+    assert [work["headline"] for work in items[COST_REWORDING]["itemReviewed"]["appearance"]] == ["Council briefing"]
+    unworded = Claim.objects.filter(status="approved", wording="")
+    assert len(unworded) == 12 and all(claim.text in items for claim in unworded)
+    assert len(items) == 13
+
+
+def test_a_claim_closed_in_triage_is_never_reviewed(triaged):
+    closed = tuple(sorted(claim.pk for claim in triaged.closed))
+    for filters in (
+        ExportFilters.parse(include_closed=True, published=True),
+        ExportFilters(include_closed=True),
+        ExportFilters(claim_ids=closed),
+        ExportFilters(status=("dismissed", "merged", "split")),
+    ):
+        assert not set(closed) & set(exported_ids("claimreview", exported("claimreview", filters))), filters
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""CSV: one row per claim, its articles of now joined and aligned, formula starts neutralised, COPY = Python."""
+"""CSV: one row per claim, its articles of now joined and aligned, its triage, formulas neutralised, COPY = Python."""
 
 import re
 
@@ -8,13 +8,24 @@ from django.db import connection
 from annotations.exports import ExportFilters, csv_format
 from annotations.models import Claim
 
-from .conftest import DAM_TITLE_NOW, FORMULA_STARTS, QUOTED_TEXT, SAFE_CLAIMS, csv_table, exported
+from .conftest import (
+    COST_REWORDING,
+    DAM_TITLE_NOW,
+    DISMISSAL_NOTE,
+    FORMULA_STARTS,
+    QUOTED_TEXT,
+    SAFE_CLAIMS,
+    TOLL_WORDING,
+    csv_table,
+    exported,
+)
 
 pytestmark = pytest.mark.django_db
 
 HEADER = [
     "id", "text", "document_titles", "document_urls", "document_publishers", "document_dates", "status", "verdict",
-    "note", "evidence", "evidence_stances", "editor", "reviewer", "approved_at",
+    "note", "evidence", "evidence_stances", "editor", "reviewer", "approved_at", "wording", "checkworthiness",
+    "dismissal_reason", "dismissal_note", "merged_into", "split_from",
 ]  # fmt: skip
 
 
@@ -44,6 +55,8 @@ def raw_cells(claim: Claim) -> dict:
         "evidence_stances": " | ".join(e.stance for e in evidence),
         "editor": editor.username if editor else "",
         "reviewer": claim.approved_by.username if claim.approved_by else "",
+        "wording": claim.wording,
+        "dismissal_note": claim.dismissal_note,
     }
 
 
@@ -62,6 +75,7 @@ def test_the_file_starts_with_a_byte_order_mark_and_quotes_every_cell(newsroom):
 def test_an_approved_claim_has_its_documents_and_evidence_joined_in_the_same_order(newsroom):
     claims, docs = newsroom.claims, newsroom.docs
     row = rows_by_id()[claims.approved.pk]
+    assert float(row.pop("checkworthiness")) == claims.approved.checkworthiness
     assert row == {
         "id": str(claims.approved.pk),
         "text": claims.approved.text,
@@ -78,6 +92,11 @@ def test_an_approved_claim_has_its_documents_and_evidence_joined_in_the_same_ord
         "editor": "editor1",
         "reviewer": "reviewer1",
         "approved_at": "2025-03-02T10:11:12Z",  # to the second, not rounded up
+        "wording": "",  # checked as it appears
+        "dismissal_reason": "",
+        "dismissal_note": "",
+        "merged_into": "",
+        "split_from": "",
     }
 
 
@@ -132,15 +151,25 @@ def test_every_text_cell_starting_like_a_formula_gets_an_apostrophe(newsroom, st
     assert row["note"].lstrip("'").startswith("SUM(" if start in "\t\r" else start)
 
 
-def test_every_cell_is_neutralised_exactly_when_it_starts_like_a_formula(newsroom):
-    rows = rows_by_id()
+def neutralised_cells(rows: dict[int, dict]) -> int:
+    """Check every text cell of every claim against the models; return how many were neutralised."""
     neutralised = 0
     for claim in Claim.objects.select_related("assignee", "submitted_by", "approved_by"):
         for column, raw in raw_cells(claim).items():
             dangerous = raw.startswith(FORMULA_STARTS)
             assert rows[claim.pk][column] == ("'" + raw if dangerous else raw), (claim.pk, column)
             neutralised += dangerous
-    assert neutralised == 6 * 6 + 4  # text, title, address, publisher, editor, reviewer; four notes
+    return neutralised
+
+
+def test_every_cell_is_neutralised_exactly_when_it_starts_like_a_formula(newsroom):
+    # text, title, address, publisher, editor, reviewer; four notes
+    assert neutralised_cells(rows_by_id()) == 6 * 6 + 4
+
+
+def test_with_triage_every_cell_is_still_neutralised_exactly_when_it_starts_like_a_formula(triaged):
+    # and a wording and a dismissal note
+    assert neutralised_cells(rows_by_id(ExportFilters(include_closed=True))) == 6 * 6 + 4 + 2
 
 
 def test_safe_starts_and_formula_characters_inside_a_cell_are_left_alone(newsroom):
@@ -193,6 +222,56 @@ def test_a_filter_that_matches_nothing_gives_the_header_alone(newsroom):
     assert (header, rows) == (HEADER, [])
 
 
+# --- Triage -------------------------------------------------------------------------------------------
+
+TRIAGE_COLUMNS = ("status", "wording", "dismissal_reason", "dismissal_note", "merged_into", "split_from")
+
+
+def test_the_triage_cells_give_the_wording_the_dismissal_and_the_links(triaged):
+    rows = rows_by_id(ExportFilters(include_closed=True))
+
+    def triage(claim) -> tuple:
+        return tuple(rows[claim.pk][column] for column in TRIAGE_COLUMNS)
+
+    survivor, split = str(triaged.survivor.pk), str(triaged.split.pk)
+    assert triage(triaged.dismissed) == ("dismissed", "", "opinion", "'" + DISMISSAL_NOTE, "", "")
+    assert triage(triaged.survivor) == ("pending", "'" + TOLL_WORDING, "", "", "", "")  # the wording starts with "="
+    assert [triage(claim) for claim in triaged.merged] == [("merged", "", "", "", survivor, "")] * 2
+    assert triage(triaged.split) == ("split", "", "", "", "", "")
+    assert [triage(part) for part in triaged.parts] == [("pending", "", "", "", "", split)] * 2
+    assert triage(triaged.worded) == ("approved", COST_REWORDING, "", "", "", "")
+    assert rows[triaged.worded.pk]["text"] == triaged.worded.text  # the sentence as it appears stays the text
+    # The merged claims' sentences are the survivor's now: they are in no article of their own.
+    assert [rows[claim.pk]["document_titles"] for claim in triaged.merged] == ["", ""]
+    assert rows[triaged.survivor.pk]["document_titles"] == " | ".join(["Council briefing"] * 3)
+
+
+def test_the_score_is_each_claims_check_worthiness_in_its_shortest_digits(triaged):
+    rows = rows_by_id(ExportFilters(include_closed=True))
+    scores = dict(Claim.objects.values_list("pk", "checkworthiness"))
+    assert {pk: float(row["checkworthiness"]) for pk, row in rows.items()} == scores
+    assert len(set(scores.values())) > 3
+    for row in rows.values():
+        assert re.fullmatch(r"0|1|0\.\d*[1-9]", row["checkworthiness"]), row["checkworthiness"]
+
+
+@pytest.mark.parametrize(
+    "score, text",
+    [
+        (0.73, "0.73"),
+        (0.0, "0"),
+        (-0.0, "0"),  # a stored negative zero
+        (1.0, "1"),
+        (0.1 + 0.2, "0.30000000000000004"),  # every digit needed to read it back, no more
+        (0.0001, "0.0001"),
+        (0.00001, "1e-05"),  # as PostgreSQL writes it too
+    ],
+)
+def test_score_text_writes_a_score_as_postgresql_does(score, text):
+    assert csv_format.score_text(score) == text
+    assert float(text) == score
+
+
 # --- The PostgreSQL COPY path ---------------------------------------------------------------------
 
 needs_postgres = pytest.mark.skipif(
@@ -237,3 +316,45 @@ def test_on_postgresql_the_export_takes_the_copy_path(newsroom, monkeypatch):
 
     monkeypatch.setattr(csv_format, "_python_rows", refuse)
     assert exported("csv") == expected
+
+
+TRIAGE_FILTERS = {
+    "none": lambda t: ExportFilters(),
+    "include_closed": lambda t: ExportFilters(include_closed=True),
+    "dismissed": lambda t: ExportFilters(status=("dismissed",)),
+    "merged_and_split": lambda t: ExportFilters(status=("merged", "split", "pending")),
+    "selected_closed": lambda t: ExportFilters(claim_ids=tuple(sorted(c.pk for c in t.closed))),
+    "document": lambda t: ExportFilters(document=(t.briefing.pk,)),
+    "document_include_closed": lambda t: ExportFilters(document=(t.briefing.pk,), include_closed=True),
+    "verdict_include_closed": lambda t: ExportFilters(verdict=("verified",), include_closed=True),  # none closed
+}
+HOLD_CLOSED_CLAIMS = {"include_closed", "dismissed", "merged_and_split", "selected_closed", "document_include_closed"}
+
+
+@pytest.mark.postgres_only
+@needs_postgres
+@pytest.mark.parametrize("name", TRIAGE_FILTERS)
+def test_copy_gives_the_same_bytes_as_the_python_path_with_triaged_claims(triaged, name):
+    filters = TRIAGE_FILTERS[name](triaged)
+    copied = b"".join(csv_format._copy_rows(filters, None))
+    written = b"".join(csv_format._python_rows(filters, None))
+    assert copied == written
+    header = "\ufeff" + ",".join(f'"{column}"' for column in HEADER) + "\n"
+    _, rows = csv_table(header.encode() + copied)
+    assert [int(row["id"]) for row in rows] == list(filters.claims().order_by("id").values_list("id", flat=True))
+    closed = {claim.pk for claim in triaged.closed}
+    assert bool(closed & {int(row["id"]) for row in rows}) == (name in HOLD_CLOSED_CLAIMS)
+
+
+@pytest.mark.postgres_only
+@needs_postgres
+def test_copy_writes_every_score_as_the_python_path_does(triaged):
+    # Scores the loader does not give, put straight in the rows to see how each path writes them.
+    ids = list(Claim.objects.order_by("id").values_list("id", flat=True))
+    scores = [0.0, -0.0, 1.0, 0.1 + 0.2, 0.0001, 0.00001, 1 / 3, 2**-40]
+    for pk, score in zip(ids, scores, strict=False):
+        Claim.objects.filter(pk=pk).update(checkworthiness=score)
+    filters = ExportFilters(include_closed=True)
+    copied = b"".join(csv_format._copy_rows(filters, None))
+    assert copied == b"".join(csv_format._python_rows(filters, None))
+    assert b'"1e-05"' in copied and b'"0.30000000000000004"' in copied

@@ -7,8 +7,9 @@ import pytest
 from annotations import workflow
 from annotations.exports import FORMATS, ExportFilters, FilterError
 from annotations.models import Claim
+from annotations.vocabulary import CLOSED_STATUSES
 
-from .conftest import UTC
+from .conftest import UTC, exported, exported_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -117,11 +118,75 @@ def test_a_status_given_to_a_published_format_is_kept(newsroom):
     assert filters.status == ("in_review",)
 
 
+# --- Claims closed in triage -------------------------------------------------------------------------
+
+
+def test_closed_claims_are_left_out_unless_a_filter_asks_for_them(triaged):
+    closed = {claim.pk for claim in triaged.closed}
+    assert len(closed) == 4 and where(status__in=CLOSED_STATUSES) == closed
+    assert ids(ExportFilters()) == where() - closed
+    assert ids(ExportFilters.parse(verdict="verified")) == where(verdict="verified")  # none closed has a verdict
+    open_in_briefing = {triaged.survivor.pk, triaged.worded.pk, *(part.pk for part in triaged.parts)}
+    assert ids(ExportFilters.parse(document=[triaged.briefing.pk])) == open_in_briefing
+    # Asked for: all of them, by status, by selection. (The merged claims' sentences are their survivor's now.)
+    assert ids(ExportFilters(include_closed=True)) == where()
+    assert ids(ExportFilters.parse(document=[triaged.briefing.pk], include_closed="true")) == open_in_briefing | {
+        triaged.dismissed.pk,
+        triaged.split.pk,
+    }
+    assert ids(ExportFilters.parse(status="dismissed")) == {triaged.dismissed.pk}
+    assert ids(ExportFilters.parse(status="merged,pending")) == where(status__in=["merged", "pending"])
+    assert ids(ExportFilters.parse(claim_ids=[triaged.split.pk, triaged.parts[0].pk])) == {
+        triaged.split.pk,
+        triaged.parts[0].pk,
+    }
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [(True, True), (False, False), ("true", True), ("1", True), (" Yes", True), ("on", True), ("false", False),
+     ("0", False), ("no", False), ("off", False), ("", False), (None, False)],
+)  # fmt: skip
+def test_include_closed_reads_a_flag_or_its_text(db, raw, expected):
+    assert ExportFilters.parse(include_closed=raw).include_closed is expected
+
+
+def test_published_formats_with_include_closed_default_to_approved_and_closed_claims(triaged):
+    filters = ExportFilters.parse(include_closed=True, published=True)
+    assert filters.status == ("approved", "dismissed", "merged", "split")
+    assert ids(filters) == where(status__in=["approved", *CLOSED_STATUSES])
+    # A status given is kept as it is.
+    assert ExportFilters.parse(status="in_review", include_closed=True, published=True).status == ("in_review",)
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_every_format_leaves_the_closed_claims_out_unless_asked_for(triaged, name):
+    published = FORMATS[name].published
+    closed = {claim.pk for claim in triaged.closed}
+    # The HTML report lists claims by the articles they occur in: a merged claim's sentence is its survivor's.
+    listed = closed - ({claim.pk for claim in triaged.merged} if name == "html" else set())
+
+    def claims(**options) -> set[int]:
+        return set(exported_ids(name, exported(name, ExportFilters.parse(published=published, **options))))
+
+    assert not claims() & closed
+    if name == "claimreview":  # it publishes approved claims, and a closed claim never is
+        assert claims(include_closed=True) == claims() == where(status="approved")
+        assert claims(status="dismissed,merged,split") == set()
+        assert set(exported_ids(name, exported(name, ExportFilters(claim_ids=tuple(closed))))) == set()
+        return
+    assert claims(include_closed=True) & closed == listed
+    assert claims(status="dismissed") == {triaged.dismissed.pk}
+    assert claims(status="merged,split") == listed - {triaged.dismissed.pk}
+    assert set(exported_ids(name, exported(name, ExportFilters(claim_ids=tuple(closed))))) == listed
+
+
 @pytest.mark.parametrize(
     "field, kwargs, message",
     [
         ("status", {"status": "aproved"}, "Unknown status 'aproved': choose from pending, in_progress, in_review, "
-                                          "returned, approved."),
+                                          "returned, approved, dismissed, merged, split."),
+        ("include_closed", {"include_closed": "maybe"}, "'maybe' is not true or false."),
         ("status", {"status": "approved,Approved"}, "Unknown status 'Approved'"),
         ("verdict", {"verdict": "true"}, "Unknown verdict 'true': choose from verified, disputed, unverified."),
         ("document", {"document": "abc"}, "'abc' is not a document id: expected a whole number."),
@@ -181,11 +246,29 @@ def test_describe_and_as_dict_show_the_filters(newsroom):
         "document": [docs.report.pk, docs.digest.pk],
         "since": "2025-06-01T10:30:00+00:00",
         "claims": sorted([claims.corrected.pk, claims.disputed.pk]),
+        "include_closed": False,
     }
     assert ids(filters) == {claims.corrected.pk, claims.disputed.pk}
 
 
-def test_describe_says_all_claims_and_counts_one_selected_claim(newsroom):
-    assert ExportFilters().describe() == "all claims"
+def test_describe_says_which_claims_and_counts_one_selected_claim(newsroom):
+    assert ExportFilters().describe() == "all claims but those closed in triage"
+    assert ExportFilters(include_closed=True).describe() == "all claims, those closed in triage too"
     one = ExportFilters.parse(document=[newsroom.docs.report.pk], claim_ids=[newsroom.claims.approved.pk])
     assert one.describe() == f"document {newsroom.docs.report.pk}; 1 selected claim"
+
+
+def test_describe_and_as_dict_say_whether_the_closed_claims_are_in(newsroom):
+    report = newsroom.docs.report.pk
+    left_out = ExportFilters.parse(verdict="disputed")
+    assert left_out.describe() == "verdict disputed; claims closed in triage left out"
+    assert left_out.as_dict()["include_closed"] is False
+    included = ExportFilters.parse(document=[report], include_closed=True)
+    assert included.describe() == f"document {report}; claims closed in triage included"
+    assert included.as_dict() == {
+        "status": [], "verdict": [], "document": [report], "since": None, "claims": [], "include_closed": True,
+    }  # fmt: skip
+    # A status or a selection says which claims are in already.
+    assert ExportFilters.parse(status="dismissed").describe() == "status dismissed"
+    assert ExportFilters.parse(status="approved", include_closed=True).describe() == "status approved"
+    assert ExportFilters.parse(claim_ids=[7, 8], include_closed=True).describe() == "2 selected claims"

@@ -1,5 +1,7 @@
 """The HTML report: parsed, escaped, self-contained, highlighted by verdict, with its chart, date and filters."""
 
+import re
+
 import pytest
 from django.db.models import Count
 from django.utils import timezone
@@ -12,11 +14,18 @@ from annotations.models import Claim, Evidence
 
 from .conftest import (
     CORRECTION_NOTE,
+    COST_REWORDING,
+    COST_TEXT,
+    COST_WORDING,
     DAM_COST_TEXT,
     DAM_TEXT_NOW,
     DAM_TITLE_NOW,
+    DISMISSAL_NOTE,
     MARKUP_TEXT,
     MAYOR_TEXT,
+    REWORDING_NOTE,
+    SPLIT_TEXT,
+    TOLL_WORDING,
     exported,
     html_tree,
 )
@@ -143,8 +152,11 @@ def test_claims_still_under_work_are_marked_as_such_when_asked_for(newsroom):
     page = report(ExportFilters(claim_ids=(newsroom.claims.pending.pk, newsroom.claims.in_review.pk)))
     survey = article(page, newsroom.docs.survey)
     assert [(m.classes, m.attrs["title"]) for m in survey.find_all("mark")] == [({"v-none"}, "no verdict yet")]
-    item = claim_item(page, newsroom.docs.digest, newsroom.claims.in_review)
-    assert item.find("span", **{"class": "meta"}).text() == f"claim {newsroom.claims.in_review.pk}, in_review"
+    claim = newsroom.claims.in_review
+    meta = claim_item(page, newsroom.docs.digest, claim).find("span", **{"class": "meta"}).text()
+    shown, score = meta.rsplit(" ", 1)
+    assert shown == f"claim {claim.pk}, in_review, check-worthiness"
+    assert re.fullmatch(r"[01]\.\d\d", score) and abs(float(score) - claim.checkworthiness) <= 0.005
 
 
 def chart(page) -> dict[str, tuple[str, int, int]]:
@@ -232,3 +244,58 @@ def test_a_claim_occurring_twice_in_a_document_is_marked_twice_and_listed_once(d
     assert len(page.find("ol").find_all("li", id=f"claim-{document.pk}-{claim.pk}")) == 1
     ids = [element.attrs["id"] for element in page.iter() if "id" in element.attrs]
     assert len(ids) == len(set(ids))
+
+
+# --- Triage ---------------------------------------------------------------------------------------
+
+
+def paragraph(item, kind: str) -> str:
+    """Return the text of the item's paragraph of class ``kind`` ("" when it has none)."""
+    found = item.find_all("p", **{"class": kind})
+    return found[0].text() if found else ""
+
+
+def test_a_worded_claim_is_shown_in_its_wording_with_its_sentence_as_it_appears(triaged):
+    page = report()
+    briefing = article(page, triaged.briefing)
+    worded = claim_item(page, triaged.briefing, triaged.worded)
+    assert paragraph(worded, "checked") == COST_REWORDING
+    assert paragraph(worded, "meta appears") == f"As it appears: “{COST_TEXT}”"
+    assert [m.text() for m in briefing.find_all("mark")] == [COST_TEXT]  # the article's own words are marked
+    [correction] = worded.find("div", **{"class": "corrections"}).find_all("li")
+    assert correction.text() == (
+        f"{triaged.worded.approved_at:%Y-%m-%d}: verified → verified. "
+        f"Checked as “{COST_WORDING}”, now “{COST_REWORDING}”. {REWORDING_NOTE}"
+    )
+    # A claim without a wording is shown as it appears, once.
+    plain = claim_item(page, triaged.newsroom.docs.report, triaged.newsroom.claims.approved)
+    assert paragraph(plain, "checked") == triaged.newsroom.claims.approved.text
+    assert paragraph(plain, "meta appears") == paragraph(plain, "meta triage") == ""
+
+
+def test_closed_claims_are_left_out_of_the_report_unless_asked_for(triaged):
+    closed = {f"claim-{triaged.briefing.pk}-{claim.pk}" for claim in triaged.closed}
+    assert not closed & {li.attrs.get("id") for li in report().find_all("li")}
+    page = report(ExportFilters.parse(include_closed=True, published=True))
+    dismissed = claim_item(page, triaged.briefing, triaged.dismissed)
+    assert paragraph(dismissed, "meta triage") == f"Dismissed: opinion ({DISMISSAL_NOTE})."
+    assert dismissed.find("span", **{"class": "badge"}).text() == "no verdict yet"
+    split = claim_item(page, triaged.briefing, triaged.split)
+    first, second = (part.pk for part in triaged.parts)
+    assert (paragraph(split, "checked"), paragraph(split, "meta triage")) == (
+        SPLIT_TEXT,
+        f"Split into claims {first}, {second}.",
+    )
+    # The merged claims' sentences are their survivor's: they are listed under it, not on their own.
+    assert not page.find_all("li", id=f"claim-{triaged.briefing.pk}-{triaged.merged[0].pk}")
+
+
+def test_the_links_of_triage_are_shown_on_the_claims_that_remain(triaged):
+    page = report(ExportFilters.parse(status="pending", published=True))
+    survivor = claim_item(page, triaged.briefing, triaged.survivor)
+    merged = ", ".join(str(claim.pk) for claim in triaged.merged)
+    assert paragraph(survivor, "checked") == TOLL_WORDING  # shown as it is: a report runs no formula
+    assert paragraph(survivor, "meta triage") == f"Took in claims {merged}, merged into it."
+    for part in triaged.parts:
+        item = claim_item(page, triaged.briefing, part)
+        assert paragraph(item, "meta triage") == f"Split from claim {triaged.split.pk}."

@@ -12,11 +12,16 @@ from annotations.models import Claim, ClaimOccurrence, Correction, DocumentEvent
 from .conftest import (
     APPROVAL,
     CORRECTION_NOTE,
+    COST_REWORDING,
+    COST_WORDING,
     DAM_FIRST_TEXT,
     DAM_PUBLISHED_ON,
     DAM_TEXT_NOW,
     DAM_TITLE_NOW,
+    DISMISSAL_NOTE,
     FIRST_APPROVAL,
+    REWORDING_NOTE,
+    TOLL_WORDING,
     exported,
     json_lines,
     sha256,
@@ -41,7 +46,7 @@ def test_the_header_gives_the_format_the_time_and_the_filters(newsroom):
     assert list(export) == [
         "format", "version", "exported_at", "filters", "filters_described", "history", "documents", "claims",
     ]  # fmt: skip
-    assert (export["format"], export["version"], export["history"]) == ("factcheck-export", 2, False)
+    assert (export["format"], export["version"], export["history"]) == ("factcheck-export", 3, False)
     assert before - datetime.timedelta(seconds=1) <= utc(export["exported_at"]) <= timezone.now()
     assert export["filters"] == {
         "status": ["approved", "in_review"],
@@ -49,6 +54,7 @@ def test_the_header_gives_the_format_the_time_and_the_filters(newsroom):
         "document": [],
         "since": "2025-01-01T00:00:00+00:00",
         "claims": [],
+        "include_closed": False,
     }
     assert export["filters_described"] == (
         "status approved or in review; verdict verified; changed since 2025-01-01 00:00 UTC"
@@ -57,8 +63,10 @@ def test_the_header_gives_the_format_the_time_and_the_filters(newsroom):
 
 def test_without_filters_the_header_says_any_and_every_claim_is_there(newsroom):
     export = read_json()
-    assert export["filters"] == {"status": [], "verdict": [], "document": [], "since": None, "claims": []}
-    assert export["filters_described"] == "all claims"
+    assert export["filters"] == {
+        "status": [], "verdict": [], "document": [], "since": None, "claims": [], "include_closed": False,
+    }  # fmt: skip
+    assert export["filters_described"] == "all claims but those closed in triage"  # the newsroom has none
     assert [c["id"] for c in export["claims"]] == list(Claim.objects.order_by("id").values_list("id", flat=True))
 
 
@@ -224,6 +232,8 @@ def test_a_corrected_claim_lists_its_correction_and_keeps_its_first_publication_
             "new_verdict": "disputed",
             "old_note": "Officials' own figures.",
             "new_note": "The figure rose by a third.",
+            "old_wording": "",  # checked as it appears, before and after
+            "new_wording": "",
             "note": CORRECTION_NOTE,
             "approved_by": "reviewer2",
         }
@@ -322,3 +332,72 @@ def test_text_with_quotes_line_breaks_markup_and_formulas_comes_back_unchanged(n
     records = claims_by_id(read_json())
     for claim in Claim.objects.all():
         assert (records[claim.pk]["text"], records[claim.pk]["note"]) == (claim.text, claim.note)
+
+
+# --- Triage (format version 3) ------------------------------------------------------------------------
+
+TRIAGE_KEYS = ("status", "wording", "dismissal_reason", "dismissal_note", "merged_into", "split_from")
+
+
+def test_each_claim_carries_its_triage(triaged):
+    records = claims_by_id(read_json(ExportFilters(include_closed=True)))
+
+    def triage(claim) -> tuple:
+        return tuple(records[claim.pk][key] for key in TRIAGE_KEYS)
+
+    assert triage(triaged.dismissed) == ("dismissed", "", "opinion", DISMISSAL_NOTE, None, None)
+    assert triage(triaged.survivor) == ("pending", TOLL_WORDING, "", "", None, None)
+    assert [triage(claim) for claim in triaged.merged] == [("merged", "", "", "", triaged.survivor.pk, None)] * 2
+    assert triage(triaged.split) == ("split", "", "", "", None, None)
+    assert [triage(part) for part in triaged.parts] == [("pending", "", "", "", None, triaged.split.pk)] * 2
+    assert triage(triaged.worded) == ("approved", COST_REWORDING, "", "", None, None)
+    assert records[triaged.worded.pk]["published_wording"] == COST_REWORDING
+    assert records[triaged.survivor.pk]["published_wording"] == ""  # never approved
+    # The survivor took the merged claims' sentences; the split claim shares its sentence with its parts.
+    assert [o["start"] for o in records[triaged.survivor.pk]["occurrences"]] == [
+        o.start for o in triaged.survivor.occurrences.order_by("position")
+    ]
+    assert len(records[triaged.survivor.pk]["occurrences"]) == 3
+    assert [records[claim.pk]["occurrences"] for claim in triaged.merged] == [[], []]
+    [whole] = records[triaged.split.pk]["occurrences"]
+    assert {o["position"] for part in triaged.parts for o in records[part.pk]["occurrences"]} == {whole["position"]}
+
+
+def test_each_claim_carries_its_check_worthiness_and_what_it_rests_on(triaged):
+    records = claims_by_id(read_json(ExportFilters(include_closed=True)))
+    assert len(records) == Claim.objects.count()
+    for pk, score, features in Claim.objects.values_list("pk", "checkworthiness", "checkworthiness_features"):
+        assert (records[pk]["checkworthiness"], records[pk]["checkworthiness_features"]) == (score, features)
+    assert all(records[pk]["checkworthiness_features"] for pk in records)  # lists of [name, weight, words found]
+
+
+def test_a_correction_after_a_new_wording_carries_the_old_and_the_new_wording(triaged):
+    claim = triaged.worded
+    record = claims_by_id(read_json())[claim.pk]
+    correction = Correction.objects.get(claim=claim)
+    assert record["corrections"] == [
+        {
+            "date": record["corrections"][0]["date"],
+            "old_verdict": "verified",
+            "new_verdict": "verified",
+            "old_note": "The council's accounts.",
+            "new_note": "The council's accounts.",
+            "old_wording": COST_WORDING,
+            "new_wording": COST_REWORDING,
+            "note": REWORDING_NOTE,
+            "approved_by": "reviewer2",
+        }
+    ]
+    assert utc(record["corrections"][0]["date"]) == correction.created_at
+
+
+def test_the_header_says_whether_the_closed_claims_are_in(triaged):
+    closed = {claim.pk for claim in triaged.closed}
+    left_out, included = read_json(), read_json(ExportFilters(include_closed=True))
+    assert (left_out["filters"]["include_closed"], included["filters"]["include_closed"]) == (False, True)
+    assert included["filters_described"] == "all claims, those closed in triage too"
+    assert not closed & set(claims_by_id(left_out)) and closed <= set(claims_by_id(included))
+    assert [c["id"] for c in json_lines(exported("jsonl", ExportFilters(include_closed=True)))] == [
+        c["id"] for c in included["claims"]
+    ]
+    assert not closed & {c["id"] for c in json_lines(exported("jsonl"))}

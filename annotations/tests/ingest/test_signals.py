@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from annotations.ingest.checkworthiness import checkworthiness
 from annotations.ingest.signals import SPEAKER_MAX_LENGTH, Signals, claim_signals
 from annotations.tests.conftest import GOLDEN
 
@@ -60,13 +61,26 @@ def seed_claims():
             )
 
 
+def labelled(signals: Signals) -> Signals:
+    """Return the three labelled signals alone (the score has its own tests: test_checkworthiness)."""
+    return Signals(has_number=signals.has_number, has_quote=signals.has_quote, speaker=signals.speaker)
+
+
 @pytest.mark.parametrize(("text", "expected"), list(seed_claims()))
 def test_every_seed_claim_gets_its_labelled_signals(text, expected):
-    assert claim_signals(text) == expected
+    assert labelled(claim_signals(text)) == expected
+
+
+def test_every_claim_gets_its_checkworthiness_with_its_signals():
+    text = "The storm killed 32 people, the deadliest in a decade."
+    signals = claim_signals(text)
+    worth = checkworthiness(text, has_number=signals.has_number, has_quote=signals.has_quote, speaker=signals.speaker)
+    assert signals.checkworthiness == worth.score > 0.5
+    assert signals.features == tuple(tuple(row) for row in worth.as_json())
 
 
 def test_empty_text_has_no_signals():
-    assert claim_signals("") == Signals(has_number=False, has_quote=False, speaker="")
+    assert labelled(claim_signals("")) == Signals(has_number=False, has_quote=False, speaker="")
 
 
 # --- Numbers ------------------------------------------------------------------------------------

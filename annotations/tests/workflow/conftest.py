@@ -7,13 +7,18 @@ import pytest
 from django.core.management import call_command
 
 from annotations import workflow
-from annotations.models import Action, ClaimStatus, Evidence
+from annotations.models import Action, Claim, ClaimStatus, Evidence
+from annotations.tests.conftest import CLAIM_TEXT, SECOND_CLAIM_TEXT
 
 PENDING = ClaimStatus.PENDING
 IN_PROGRESS = ClaimStatus.IN_PROGRESS
 IN_REVIEW = ClaimStatus.IN_REVIEW
 RETURNED = ClaimStatus.RETURNED
 APPROVED = ClaimStatus.APPROVED
+DISMISSED = ClaimStatus.DISMISSED
+MERGED = ClaimStatus.MERGED
+SPLIT = ClaimStatus.SPLIT
+CLOSED = [DISMISSED, MERGED, SPLIT]
 
 ASSIGN = Action.ASSIGNED
 SET_VERDICT = Action.VERDICT_SET
@@ -37,6 +42,14 @@ ACTIONS = [
 ]
 VERSIONED = [a for a in ACTIONS if a != COMMENT]
 
+DISMISS = Action.DISMISSED
+RESTORE = Action.RESTORED
+WORDING = Action.WORDING_SET
+MERGE_INTO = Action.MERGED_INTO  # the claim merged into the report's second claim
+MERGE_FROM = Action.MERGED_FROM  # the report's second claim merged into the claim
+SPLIT_UP = Action.SPLIT
+TRIAGE_ACTIONS = [DISMISS, RESTORE, WORDING, MERGE_INTO, MERGE_FROM, SPLIT_UP]
+
 # The valid input each action is tried with (``act`` below).
 NEW_VERDICT = "disputed"
 NEW_NOTE = "The survey found 120 tonnes, not 300."
@@ -45,6 +58,10 @@ APPROVE_COMMENT = "Well sourced."
 RETURN_COMMENT = "Quote the survey directly."
 REOPEN_REASON = "The ministry published a correction."
 COMMENT_TEXT = "Worth a second look."
+DISMISS_NOTE = "An opinion column, not a report."
+NEW_WORDING = "The river carries 300 tonnes of plastic to the sea each year (the report's figure)."
+# Pieces of CLAIM_TEXT, in order.
+PARTS = ["The river carries 300 tonnes of plastic", "to the sea every year."]
 
 # The status each action is tried from (one where the status allows it) and who may take it there.
 ROLE_SETUP = {
@@ -98,7 +115,50 @@ def act(action, claim, actor, *, expected_version=None):
         return workflow.claim_reopen(**common, reason=REOPEN_REASON)
     if action == COMMENT:
         return workflow.claim_comment(claim_id=claim.pk, actor=actor, comment=COMMENT_TEXT)
+    if action == DISMISS:
+        return workflow.claim_dismiss(**common, reason="opinion", note=DISMISS_NOTE)
+    if action == RESTORE:
+        return workflow.claim_restore(**common)
+    if action == WORDING:
+        return workflow.claim_set_wording(**common, wording=NEW_WORDING)
+    if action == MERGE_FROM:
+        return workflow.claims_merge(**common, claims=[second_claim().pk])
+    if action == MERGE_INTO:
+        return workflow.claims_merge(claim_id=second_claim().pk, actor=actor, claims=[claim.pk])
+    if action == SPLIT_UP:
+        return workflow.claim_split(**common, parts=PARTS)
     raise AssertionError(f"unknown action {action}")
+
+
+def second_claim():
+    """The report's second claim (loaded beside ``claim``): the other claim of the merges."""
+    return Claim.objects.get(text=SECOND_CLAIM_TEXT)
+
+
+def close(claim, status, editor):
+    """Close a pending claim in triage through the workflow (dismissed, merged, split); return it re-read."""
+    if status == DISMISSED:
+        workflow.claim_dismiss(claim_id=claim.pk, actor=editor, reason="opinion")
+    elif status == MERGED:
+        workflow.claims_merge(claim_id=second_claim().pk, actor=editor, claims=[claim.pk])
+    elif status == SPLIT:
+        assert claim.text == CLAIM_TEXT
+        workflow.claim_split(claim_id=claim.pk, actor=editor, parts=PARTS)
+    else:
+        raise ValueError(f"Not a triage status: {status!r}")
+    claim.refresh_from_db()
+    assert claim.status == status
+    return claim
+
+
+@pytest.fixture
+def bring(advance, editor):
+    """Return a function bringing a claim to any status through the workflow (``advance``, or closed in triage)."""
+
+    def to(claim, status, **kwargs):
+        return close(claim, status, editor) if status in CLOSED else advance(claim, status, **kwargs)
+
+    return to
 
 
 def event_fields(event):

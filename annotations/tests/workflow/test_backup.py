@@ -1,8 +1,9 @@
 """Reading a backup back (``workflow.backup``): each bad file is refused naming its first bad record, writing nothing.
 
 The backups here are written by hand, small and complete, so that each test spoils one thing in them: one of
-format version 1 (``conftest.valid_backup``) and the same in version 2 with documents' versions and history
-(``valid_backup_v2`` below); ``test_restore.py`` restores them whole, and
+format version 1 (``conftest.valid_backup``), the same in version 2 with documents' versions and history
+(``valid_backup_v2`` below) and in version 3 with triage (``valid_backup_v3``); ``test_restore.py`` restores
+them whole, and
 ``tests/commands/test_import_claims.py`` restores real exports of a database built through the workflow.
 """
 
@@ -79,12 +80,12 @@ BAD_FILES = {
         "file: format: 'claimreview' is not 'factcheck-export': this is not an export of claims",
     ),
     "version": (
-        lambda data: data.update(version=3),
-        "file: version: 3 is not supported (this tool reads versions 1 and 2)",
+        lambda data: data.update(version=4),
+        "file: version: 4 is not supported (this tool reads versions 1, 2 and 3)",
     ),
     "version-not-a-number": (
         lambda data: data.update(version=True),
-        "file: version: true is not supported (this tool reads versions 1 and 2)",
+        "file: version: true is not supported (this tool reads versions 1, 2 and 3)",
     ),
     "without-history": (
         lambda data: data.update(history=False),
@@ -579,3 +580,185 @@ def test_a_version_1_record_needs_none_of_the_fields_version_2_added():
     data["version"] = 2
     with pytest.raises(RestoreError, match=r"^documents\[0\] \(id 3\): author: missing$"):
         parse_backup(data)
+
+
+# --- Format version 3: triage -------------------------------------------------------------------------
+
+WORDING = "The river carries 300 tonnes of plastic a year, officials said in 2024."
+FEATURES = [["states a number", 0.4, "300 tonnes"], ["a change", 0.5, ""]]
+
+
+def valid_backup_v3() -> dict:
+    """Return the hand-written backup in format version 3: version 2's, triaged.
+
+    The first claim was worded before its correction (the correction carries the wording); claim 12, whose
+    sentence the report's second version dropped, was merged into the second claim, which took its occurrence.
+    """
+    data = valid_backup_v2()
+    data["version"] = 3
+    data["filters"]["include_closed"] = True
+    data["filters_described"] = "all claims, those closed in triage too"
+    for claim in data["claims"]:
+        claim.update(
+            wording="", published_wording="", checkworthiness=0.25, checkworthiness_features=[], dismissal_reason="",
+            dismissal_note="", merged_into=None, split_from=None,
+        )  # fmt: skip
+        for correction in claim["corrections"]:
+            correction.update(old_wording="", new_wording="")
+    first, second, merged = data["claims"]
+    features = copy.deepcopy(FEATURES)
+    first.update(wording=WORDING, published_wording=WORDING, checkworthiness=0.9, checkworthiness_features=features)
+    first["corrections"][0]["new_wording"] = WORDING
+    second["occurrences"].insert(0, merged.pop("occurrences")[0])  # by document, position, then version
+    second["history"].append(
+        event(46, "merged_from", "editor1", "pending", "pending", version=2, day=8, details={"claims": [12]})
+    )
+    second["version"] = 2
+    merged.update(status="merged", merged_into=11, version=3, occurrences=[])
+    merged["history"].append(
+        event(47, "merged_into", "editor1", "pending", "merged", version=3, day=8, details={"merged_into": 11})
+    )
+    return data
+
+
+def test_parse_a_version_3_backup_gives_each_claims_triage():
+    backup = parse_backup(valid_backup_v3())
+    assert (backup.version, backup.filtered, backup.closed_left_out) == (3, False, False)
+    keys = (
+        "id", "status", "wording", "published_wording", "checkworthiness", "checkworthiness_features",
+        "dismissal_reason", "dismissal_note", "merged_into", "split_from",
+    )  # fmt: skip
+    assert [tuple(claim[key] for key in keys) for claim in backup.claims] == [
+        (10, "approved", WORDING, WORDING, 0.9, FEATURES, "", "", None, None),
+        (11, "pending", "", "", 0.25, [], "", "", None, None),
+        (12, "merged", "", "", 0.25, [], "", "", 11, None),
+    ]
+    assert [(c["old_wording"], c["new_wording"]) for c in backup.corrections] == [("", WORDING)]
+    # The second claim took the merged claim's occurrence: it reads the merged claim's text.
+    assert [(o["claim"], o["version"], o["removed_in"], o["start"]) for o in backup.occurrences] == [
+        (10, 2, None, 0), (11, 1, 2, len(CLAIM) + 1), (11, 2, None, len(CLAIM) + 1),
+    ]  # fmt: skip
+
+
+def test_older_versions_give_claims_without_triage_and_leave_the_score_to_compute():
+    for data in (valid_backup(), valid_backup_v2()):
+        backup = parse_backup(data)
+        for claim in backup.claims:
+            assert (claim["wording"], claim["published_wording"], claim["dismissal_reason"]) == ("", "", "")
+            assert (claim["dismissal_note"], claim["merged_into"], claim["split_from"]) == ("", None, None)
+            assert "checkworthiness" not in claim and "checkworthiness_features" not in claim
+        assert [(c["old_wording"], c["new_wording"]) for c in backup.corrections] == [("", "")]
+
+
+def test_a_version_3_export_that_left_out_the_closed_claims_is_filtered():
+    data = valid_backup_v3()
+    del data["claims"][2]  # the merged claim, as an export without --include-closed leaves it out
+    data["claims"][1]["occurrences"].pop(0)  # and with it the sentence it brought
+    data["filters"]["include_closed"] = False
+    backup = parse_backup(data)
+    assert (backup.filtered, backup.closed_left_out) == (True, True)
+    data["filters"]["status"] = ["approved", "pending"]  # a status filter says which claims are in
+    assert (parse_backup(data).filtered, parse_backup(data).closed_left_out) == (True, False)
+
+
+def spoil_v3(change):
+    data = valid_backup_v3()
+    change(data)
+    return data
+
+
+def merged_claim(data):
+    return data["claims"][2]
+
+
+def relinked(**changes):
+    """Return a change giving the merged claim ``changes``, its sentence given back, so that only they are wrong."""
+
+    def change(data):
+        merged_claim(data)["occurrences"] = [data["claims"][1]["occurrences"].pop(0)]
+        merged_claim(data).update(changes)
+
+    return change
+
+
+def left_out_closed(data):
+    del data["claims"][2]
+    data["filters"]["include_closed"] = False
+
+
+BAD_FILES_V3 = {
+    "score-missing": (lambda data: claim0(data).pop("checkworthiness"), "claims[0] (id 10): checkworthiness: missing"),
+    "score-null": (
+        lambda data: claim0(data).update(checkworthiness=None),
+        "claims[0] (id 10): checkworthiness: expected a value, got null",
+    ),
+    "score-above-one": (
+        lambda data: claim0(data).update(checkworthiness=1.5),
+        "claims[0] (id 10): checkworthiness: expected a score from 0 to 1, got 1.5",
+    ),
+    "score-not-a-number": (
+        lambda data: claim0(data).update(checkworthiness=True),
+        "claims[0] (id 10): checkworthiness: expected a score from 0 to 1, got true",
+    ),
+    "features-missing": (
+        lambda data: claim0(data).pop("checkworthiness_features"),
+        "claims[0] (id 10): checkworthiness_features: missing",
+    ),
+    "features-not-a-list": (
+        lambda data: claim0(data).update(checkworthiness_features={"number": 0.4}),
+        "claims[0] (id 10): checkworthiness_features: expected a list, got an object",
+    ),
+    "feature-malformed": (
+        lambda data: claim0(data)["checkworthiness_features"].append(["quotes someone", "0.3"]),
+        "claims[0] (id 10): checkworthiness_features[2]: expected [name, weight, words found], got a list",
+    ),
+    "wording-missing": (lambda data: claim0(data).pop("wording"), "claims[0] (id 10): wording: missing"),
+    "unknown-reason": (
+        lambda data: claim0(data).update(dismissal_reason="boring"),
+        "claims[0] (id 10): dismissal_reason: 'boring' is not a dismissal reason",
+    ),
+    "dismissed-without-reason": (
+        lambda data: data["claims"][1].update(status="dismissed"),
+        "claims[1] (id 11): dismissal_reason: a dismissed claim needs one",
+    ),
+    "merged-without-link": (
+        relinked(merged_into=None),
+        "claims[2] (id 12): merged_into: a merged claim needs one",
+    ),
+    "link-on-an-open-claim": (
+        lambda data: data["claims"][1].update(merged_into=10),
+        "claims[1] (id 11): merged_into: a claim that is pending has none",
+    ),
+    "merged-into-itself": (
+        relinked(merged_into=12),
+        "claims[2] (id 12): merged_into: is the claim itself",
+    ),
+    "merged-into-a-claim-not-in-the-file": (
+        relinked(merged_into=99),
+        "claims[2] (id 12): merged_into: claim 99 is not among the file's claims",
+    ),
+    "split-from-a-claim-not-in-the-file": (
+        lambda data: data["claims"][1].update(split_from=98),
+        "claims[1] (id 11): split_from: claim 98 is not among the file's claims",
+    ),
+    "occurrence-of-another-claims-text": (
+        lambda data: merged_claim(data).update(merged_into=10),  # the second claim no longer took its sentence
+        f"claims[1] (id 11): occurrences[0].end: {len(CLAIM) + 1}-{len(CLAIM) + 1 + len(GONE)} of version 1 of "
+        f"document 3 reads {GONE!r}, not the claim's text",
+    ),
+    "closed-claims-left-out": (
+        left_out_closed,
+        f"claims[1] (id 11): occurrences[0].end: {len(CLAIM) + 1}-{len(CLAIM) + 1 + len(GONE)} of version 1 of "
+        f"document 3 reads {GONE!r}, not the claim's text (the export left out the claims closed in triage: "
+        "export again with --include-closed)",
+    ),
+    "correction-wording-missing": (
+        lambda data: claim0(data)["corrections"][0].pop("new_wording"),
+        "claims[0] (id 10): corrections[0].new_wording: missing",
+    ),
+}
+
+
+@pytest.mark.parametrize("change, message", BAD_FILES_V3.values(), ids=BAD_FILES_V3.keys())
+def test_a_bad_version_3_file_is_refused_naming_the_record_and_nothing_is_written(tmp_path, change, message):
+    assert refused(tmp_path, spoil_v3(change)) == message

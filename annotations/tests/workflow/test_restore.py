@@ -27,7 +27,7 @@ from annotations.tests.conftest import SURVEY_CLAIM_TEXT, SURVEY_TEXT
 from annotations.workflow import read_backup
 
 from .conftest import CORRECTION, REPORT, SECOND, SURVEY, import_file, sha, valid_backup, write_backup
-from .test_backup import FIRST_REPORT, valid_backup_v2
+from .test_backup import FEATURES, FIRST_REPORT, GONE, WORDING, valid_backup_v2, valid_backup_v3
 
 pytestmark = pytest.mark.django_db
 
@@ -155,6 +155,48 @@ def test_signals_in_the_backup_are_restored_and_older_backups_get_them_computed(
         expected.has_quote,
     )
     assert computed.has_number  # "since 2010"
+
+
+TRIAGE_FIELDS = (
+    "status", "wording", "published_wording", "checkworthiness", "checkworthiness_features", "dismissal_reason",
+    "dismissal_note", "merged_into_id", "split_from_id",
+)  # fmt: skip
+
+
+def test_a_version_3_backup_restores_each_claims_triage(tmp_path):
+    import_file(tmp_path, valid_backup_v3())
+    assert list(Claim.objects.order_by("id").values_list("id", *TRIAGE_FIELDS)) == [
+        (10, "approved", WORDING, WORDING, 0.9, FEATURES, "", "", None, None),
+        (11, "pending", "", "", 0.25, [], "", "", None, None),
+        (12, "merged", "", "", 0.25, [], "", "", 11, None),
+    ]
+    assert list(Correction.objects.values_list("old_wording", "new_wording")) == [("", WORDING)]
+    # The claim merged into the second one left it its sentence.
+    second = Claim.objects.get(pk=11)
+    assert list(second.occurrences.order_by("version").values_list("version", "removed_in")) == [(1, 2), (2, None)]
+    assert list(Claim.objects.get(pk=12).occurrences.all()) == []
+    assert list(second.merged_claims.values_list("pk", flat=True)) == [12]
+    assert FIRST_REPORT[slice(*second.occurrences.values_list("start", "end").get(version=1))] == GONE
+
+
+def test_a_version_2_backup_gets_each_claims_score_computed_from_its_text(tmp_path):
+    import_file(tmp_path, valid_backup_v2())
+    claims = list(Claim.objects.order_by("id"))
+    assert [claim.pk for claim in claims] == [10, 11, 12]
+    for claim in claims:
+        expected = claim_signals(claim.text)
+        assert (claim.checkworthiness, claim.checkworthiness_features) == (
+            expected.checkworthiness,
+            [list(feature) for feature in expected.features],
+        )
+        assert (claim.wording, claim.published_wording, claim.dismissal_reason, claim.merged_into_id) == (
+            "",
+            "",
+            "",
+            None,
+        )
+    assert len({claim.checkworthiness for claim in claims}) > 1  # each its own
+    assert list(Correction.objects.values_list("old_wording", "new_wording")) == [("", "")]
 
 
 def test_the_workflow_refuses_too_inside_its_transaction(tmp_path, load_document):

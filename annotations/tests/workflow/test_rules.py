@@ -6,8 +6,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
 from annotations import workflow
-from annotations.models import Action, Claim, ClaimStatus, Evidence
-from annotations.workflow import Forbidden, InvalidTransition
+from annotations.models import Action, Claim, ClaimStatus, Evidence, ReviewEvent
+from annotations.workflow import Forbidden, InvalidInput, InvalidTransition, rules
 
 from .conftest import (
     ACTIONS,
@@ -16,31 +16,44 @@ from .conftest import (
     APPROVE_COMMENT,
     APPROVED,
     ASSIGN,
+    CLOSED,
     COMMENT,
     COMMENT_TEXT,
+    DISMISS,
+    DISMISS_NOTE,
+    DISMISSED,
     IN_PROGRESS,
     IN_REVIEW,
+    MERGE_FROM,
+    MERGE_INTO,
+    MERGED,
     NEW_VERDICT,
     PENDING,
     REMOVE_EVIDENCE,
     REOPEN,
     REOPEN_REASON,
+    RESTORE,
     RETURN,
     RETURN_COMMENT,
     RETURNED,
     ROLE_SETUP,
     SET_VERDICT,
+    SPLIT,
+    SPLIT_UP,
     STATUS_ACTOR,
     SUBMIT,
+    TRIAGE_ACTIONS,
     VERSIONED,
+    WORDING,
     act,
     event_fields,
+    second_claim,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-STATUSES = [PENDING, IN_PROGRESS, IN_REVIEW, RETURNED, APPROVED]
+STATUSES = [PENDING, IN_PROGRESS, IN_REVIEW, RETURNED, APPROVED, *CLOSED]
 EDITOR_ACTIONS = [SET_VERDICT, ADD_EVIDENCE, REMOVE_EVIDENCE, SUBMIT]
 REVIEWER_ACTIONS = [APPROVE, RETURN, REOPEN]
 ROLES = ["editor", "editor2", "reviewer", "reviewer2", "admin", "outsider"]
@@ -50,6 +63,7 @@ COMMENT_OF = {
     RETURN: RETURN_COMMENT,
     REOPEN: REOPEN_REASON,
     COMMENT: COMMENT_TEXT,
+    DISMISS: DISMISS_NOTE,
 }
 
 # What the assignee's and the reviewer's refusals say.
@@ -69,6 +83,12 @@ VERB = {
     APPROVE: "approve",
     RETURN: "return",
     REOPEN: "reopen",
+    DISMISS: "dismiss",
+    RESTORE: "restore",
+    WORDING: "edit the wording of",
+    MERGE_INTO: "merge",
+    MERGE_FROM: "merge claims into",
+    SPLIT_UP: "split",
 }
 SHOWN = {
     PENDING: "pending",
@@ -76,6 +96,9 @@ SHOWN = {
     IN_REVIEW: "in review",
     RETURNED: "returned",
     APPROVED: "approved",
+    DISMISSED: "dismissed",
+    MERGED: "merged",
+    SPLIT: "split",
 }
 
 
@@ -92,6 +115,22 @@ def bad_transition(action, status):
 
 def frozen(status):
     return (InvalidTransition, workflow.MSG_FROZEN.format(status=SHOWN[status]))
+
+
+def triage_frozen(action, status):
+    """A triage action refused on a claim under review or approved: "..., reopen it first"."""
+    return (InvalidTransition, rules.MSG_TRIAGE_FROZEN.format(what=VERB[action], status=SHOWN[status]))
+
+
+def about_the_claim(refusal):
+    """A refusal about one claim of several (a merge's), named first; ``{claim}`` is filled in by the test."""
+    error, message = refusal
+    return (error, "Claim {claim}: " + message)
+
+
+def table_only(refusal):
+    """A move the transition table allows that the action's own rule refuses in every claim reachable there."""
+    return ("table-only", *refusal)
 
 
 def not_assignee(action):
@@ -230,15 +269,30 @@ STATUS_OUTCOME = {
         REOPEN: ok(IN_PROGRESS),
         COMMENT: ok(APPROVED),
     },
+    # Closed in triage: nobody holds the claim, and only comments are taken.
+    **{
+        status: {
+            ASSIGN: bad_transition(ASSIGN, status),
+            SET_VERDICT: not_assignee(SET_VERDICT),
+            ADD_EVIDENCE: not_assignee(ADD_EVIDENCE),
+            REMOVE_EVIDENCE: not_assignee(REMOVE_EVIDENCE),
+            SUBMIT: not_assignee(SUBMIT),
+            APPROVE: bad_transition(APPROVE, status),
+            RETURN: bad_transition(RETURN, status),
+            REOPEN: bad_transition(REOPEN, status),
+            COMMENT: ok(status),
+        }
+        for status in CLOSED
+    },
 }
 
 
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("status", STATUSES)
-def test_status_x_action(request, claim, advance, editor, refused, one_new_event, claim_state, status, action):
+def test_status_x_action(request, claim, bring, editor, refused, one_new_event, claim_state, status, action):
     actor = request.getfixturevalue(STATUS_ACTOR[action])
-    claim = advance(claim, status)
-    if status == PENDING and action == REMOVE_EVIDENCE:
+    claim = bring(claim, status)
+    if status in (PENDING, *CLOSED) and action == REMOVE_EVIDENCE:
         stray_evidence(claim, editor)
     expected = STATUS_OUTCOME[status][action]
     version = claim.version if action in VERSIONED else None
@@ -252,12 +306,100 @@ def test_status_x_action(request, claim, advance, editor, refused, one_new_event
             act(action, claim, actor, expected_version=version)
 
 
+# Triage, by the editor who holds the claim (or anyone's, when it is pending or closed). The other
+# claim of a merge is the report's second claim, ruled as the claim is when the claim has a verdict.
+TRIAGE_OUTCOME = {
+    PENDING: {
+        DISMISS: ok(DISMISSED),
+        RESTORE: bad_transition(RESTORE, PENDING),
+        WORDING: ok(PENDING),
+        MERGE_INTO: ok(MERGED),
+        MERGE_FROM: ok(PENDING),
+        SPLIT_UP: ok(SPLIT),
+    },
+    IN_PROGRESS: {
+        DISMISS: ok(DISMISSED),
+        RESTORE: bad_transition(RESTORE, IN_PROGRESS),
+        WORDING: ok(IN_PROGRESS),
+        MERGE_INTO: ok(MERGED),
+        MERGE_FROM: ok(IN_PROGRESS),
+        SPLIT_UP: ok(SPLIT),  # taken, before any verdict or evidence
+    },
+    IN_REVIEW: {
+        DISMISS: triage_frozen(DISMISS, IN_REVIEW),
+        RESTORE: bad_transition(RESTORE, IN_REVIEW),
+        WORDING: triage_frozen(WORDING, IN_REVIEW),
+        MERGE_INTO: about_the_claim(triage_frozen(MERGE_INTO, IN_REVIEW)),
+        MERGE_FROM: bad_transition(MERGE_FROM, IN_REVIEW),
+        SPLIT_UP: triage_frozen(SPLIT_UP, IN_REVIEW),
+    },
+    RETURNED: {
+        DISMISS: ok(DISMISSED),
+        RESTORE: bad_transition(RESTORE, RETURNED),
+        WORDING: ok(IN_PROGRESS),
+        MERGE_INTO: ok(MERGED),
+        MERGE_FROM: ok(RETURNED),
+        # A returned claim always has a verdict (it was submitted), which a split would orphan.
+        SPLIT_UP: table_only((InvalidInput, rules.MSG_SPLIT_RULED.format(id="{claim}"))),
+    },
+    APPROVED: {
+        DISMISS: triage_frozen(DISMISS, APPROVED),
+        RESTORE: bad_transition(RESTORE, APPROVED),
+        WORDING: triage_frozen(WORDING, APPROVED),
+        MERGE_INTO: about_the_claim(triage_frozen(MERGE_INTO, APPROVED)),
+        MERGE_FROM: ok(APPROVED),  # the other claim's evidence is the same source: collapsed, nothing new
+        SPLIT_UP: triage_frozen(SPLIT_UP, APPROVED),
+    },
+    **{
+        status: {
+            DISMISS: bad_transition(DISMISS, status),
+            RESTORE: ok(PENDING) if status == DISMISSED else bad_transition(RESTORE, status),
+            WORDING: bad_transition(WORDING, status),
+            MERGE_INTO: about_the_claim(bad_transition(MERGE_INTO, status)),
+            MERGE_FROM: bad_transition(MERGE_FROM, status),
+            SPLIT_UP: bad_transition(SPLIT_UP, status),
+        }
+        for status in CLOSED
+    },
+}
+
+
+def _triage_setup(claim, bring, editor, status, action):
+    """Bring the claim (and the other claim of a merge) to where ``action`` is tried from ``status``."""
+    if action == SPLIT_UP and status == IN_PROGRESS:
+        workflow.claim_assign(claim_id=claim.pk, actor=editor)
+        claim.refresh_from_db()
+    else:
+        claim = bring(claim, status)
+    if action in (MERGE_INTO, MERGE_FROM) and claim.verdict:
+        bring(second_claim(), IN_PROGRESS)  # the same verdict and the same web source
+    return claim
+
+
+@pytest.mark.parametrize("action", TRIAGE_ACTIONS)
+@pytest.mark.parametrize("status", STATUSES)
+def test_status_x_triage_action(claim, bring, editor, refused, claim_state, status, action):
+    claim = _triage_setup(claim, bring, editor, status, action)
+    expected = TRIAGE_OUTCOME[status][action]
+    version = None if action == MERGE_INTO else claim.version
+    if expected[0] == "ok":
+        before = claim_state(claim)
+        act(action, claim, editor, expected_version=version)
+        (event,) = ReviewEvent.objects.filter(claim=claim).exclude(id__in=before["events"])
+        assert_took(action, claim, editor, before, event, expected[1])
+    else:
+        error, message = expected[-2:]
+        with refused(claim, error, message.format(claim=claim.pk)):
+            act(action, claim, editor, expected_version=version)
+
+
 def test_every_transition_in_the_table_is_covered_by_the_matrix():
+    outcomes = [*STATUS_OUTCOME.items(), *TRIAGE_OUTCOME.items()]
     allowed = {
         (status, action)
-        for status, outcomes in STATUS_OUTCOME.items()
-        for action, outcome in outcomes.items()
-        if outcome[0] == "ok"
+        for status, by_action in outcomes
+        for action, outcome in by_action.items()
+        if outcome[0] in ("ok", "table-only")
     }
     # The loader's own event (an article changed) is no one's action: it keeps any status as it is.
     loaders = {Action.SOURCE_CHANGED}
@@ -267,10 +409,14 @@ def test_every_transition_in_the_table_is_covered_by_the_matrix():
     assert allowed == table
     for action in loaders:
         assert workflow.TRANSITIONS[action] == {status: status for status in ClaimStatus.values}
-    for status, outcomes in STATUS_OUTCOME.items():
-        for action, outcome in outcomes.items():
+    for status, by_action in outcomes:
+        for action, outcome in by_action.items():
             if outcome[0] == "ok":
                 assert workflow.TRANSITIONS[action][status] == outcome[1]
+    # Every status meets every action in the matrices.
+    assert set(STATUS_OUTCOME) == set(TRIAGE_OUTCOME) == set(ClaimStatus.values)
+    assert all(set(by_action) == set(ACTIONS) for by_action in STATUS_OUTCOME.values())
+    assert all(set(by_action) == set(TRIAGE_ACTIONS) for by_action in TRIAGE_OUTCOME.values())
 
 
 @pytest.mark.parametrize("action", EDITOR_ACTIONS)
@@ -370,30 +516,42 @@ BUTTON_STATES = {
     "in_review_submitted_by_reviewer": IN_REVIEW,
     "returned": RETURNED,
     "approved": APPROVED,
+    "dismissed": DISMISSED,
+    "merged": MERGED,
+    "split": SPLIT,
 }
+# The buttons of a claim's page: every action but being merged into another (offered on that one).
+BUTTON_ACTIONS = [*ACTIONS, *(action for action in TRIAGE_ACTIONS if action != MERGE_INTO)]
 
 
-def _bring_to(state, claim, advance, cast):
+def _bring_to(state, claim, bring, cast):
     if state == "in_progress_without_verdict":
         workflow.claim_assign(claim_id=claim.pk, actor=cast.editor)
         workflow.evidence_add(claim_id=claim.pk, actor=cast.editor, stance="supports", url="https://example.org/")
         claim.refresh_from_db()
         return claim
     by = cast.reviewer if state == "in_review_submitted_by_reviewer" else None
-    claim = advance(claim, BUTTON_STATES[state], by=by, reviewed_by=cast.reviewer2 if by else None)
-    if state == "pending":
+    if by:
+        claim = bring(claim, BUTTON_STATES[state], by=by, reviewed_by=cast.reviewer2)
+    else:
+        claim = bring(claim, BUTTON_STATES[state])
+    if claim.status in (PENDING, *CLOSED):  # an item for "remove evidence" to be tried on
         stray_evidence(claim, cast.editor)
     return claim
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("state", list(BUTTON_STATES))
-def test_allowed_actions_match_what_the_workflow_accepts(claim, advance, cast, state, role):
-    claim = _bring_to(state, claim, advance, cast)
+def test_allowed_actions_match_what_the_workflow_accepts(claim, bring, cast, state, role):
+    claim = _bring_to(state, claim, bring, cast)
     actor = getattr(cast, role)
     offered = set(workflow.allowed_actions(claim, actor))
-    accepted = {action for action in ACTIONS if outcome_of(action, claim, actor)}
+    accepted = {action for action in BUTTON_ACTIONS if outcome_of(action, claim, actor)}
     assert offered == accepted
+
+
+def test_the_buttons_are_the_guards_of_every_action_but_being_merged():
+    assert set(rules.GUARDS) == set(BUTTON_ACTIONS)
 
 
 @pytest.mark.parametrize(
@@ -408,9 +566,19 @@ def test_submit_is_not_offered_when_submitting_would_be_refused(taken, editor, v
     assert SUBMIT not in workflow.allowed_actions(taken, editor)
 
 
+def test_split_is_offered_until_the_claim_has_a_verdict_or_evidence(taken, editor):
+    assert SPLIT_UP in workflow.allowed_actions(taken, editor)
+    assert outcome_of(SPLIT_UP, taken, editor)
+    workflow.evidence_add(claim_id=taken.pk, actor=editor, stance="supports", url="https://example.org/")
+    taken.refresh_from_db()
+    assert SPLIT_UP not in workflow.allowed_actions(taken, editor)
+    assert not outcome_of(SPLIT_UP, taken, editor)
+    assert str(workflow.refusals(taken, editor)[SPLIT_UP]) == rules.MSG_SPLIT_RULED.format(id=taken.pk)
+
+
 @pytest.mark.parametrize("state", list(BUTTON_STATES))
-def test_a_user_without_a_role_is_offered_nothing(claim, advance, cast, state):
-    claim = _bring_to(state, claim, advance, cast)
+def test_a_user_without_a_role_is_offered_nothing(claim, bring, cast, state):
+    claim = _bring_to(state, claim, bring, cast)
     assert workflow.allowed_actions(claim, cast.outsider) == []
 
 
