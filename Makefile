@@ -50,6 +50,7 @@ bench: venv ## Run the benchmarks on throwaway PostgreSQL databases (see docs/PE
 	DATABASE_URL=$(BENCH_PG)/factcheck_api_bench $(PY) bench/api_bench.py --claims 100000
 	DATABASE_URL=$(BENCH_PG)/factcheck_export_bench $(PY) bench/export_bench.py --claims 1000000
 	DATABASE_URL=$(BENCH_PG)/factcheck_corroboration_bench $(PY) bench/corroboration_bench.py --documents 10000
+	DATABASE_URL=$(BENCH_PG)/factcheck_desk_bench $(PY) bench/desk_bench.py --claims 100000 --days 365
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .mypy_cache

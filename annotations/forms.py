@@ -19,14 +19,7 @@ from .models import DismissalReason
 
 
 class ActionForm(forms.Form):
-    """A claim action's form; ``choices`` fills the choices of its document inputs (id, label)."""
-
-    def __init__(self, *args, choices: dict[str, list[tuple[int, str]]] | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, options in (choices or {}).items():
-            field = self.fields.get(name)
-            if isinstance(field, forms.ChoiceField):
-                field.choices = [("", "---------"), *options]
+    """A claim action's form: its inputs' shape (the workflow checks the rules)."""
 
 
 class IdListField(forms.CharField):
@@ -46,9 +39,13 @@ def _field(spec: Input) -> forms.Field:
             label=label, help_text=help_text,
         )  # fmt: skip
     if spec.kind == "document":
-        return forms.TypedChoiceField(
-            coerce=int, empty_value=None, required=spec.required, label=label, help_text=help_text
-        )
+        # An article's id, not a list of every article: the claim page finds one by title ("An article
+        # beside the claim") and fills this in when a passage of it is selected.
+        return forms.IntegerField(
+            required=spec.required, min_value=spec.min_value, max_value=spec.max_value, label=label,
+            help_text=help_text or "The article's id: open it beside the claim to find it, or select a passage.",
+            widget=forms.NumberInput(attrs={"size": 8}),
+        )  # fmt: skip
     if spec.kind == "integer":
         return forms.IntegerField(
             required=spec.required, min_value=spec.min_value, max_value=spec.max_value, label=label, help_text=help_text

@@ -10,6 +10,7 @@ from django.utils.text import smart_split, unescape_string_literal
 
 from . import roles, vocabulary
 from .models import (
+    Action,
     Claim,
     ClaimOccurrence,
     ClaimStatus,
@@ -43,7 +44,7 @@ def claim_list(user):
         Prefetch(
             "occurrences",
             queryset=ClaimOccurrence.objects.select_related("document").only(
-                "id", "claim_id", "position", "document__id", "document__title"
+                "id", "claim_id", "position", "document__id", "document__title", "document__publisher"
             ),
         ),
         Prefetch("evidence", queryset=Evidence.objects.only("id", "claim_id")),
@@ -247,14 +248,31 @@ def claim_suggestions(claim_id):
 
 
 @dataclass
+class Paragraph:
+    """A paragraph of an article: its text and where it starts in the article's text."""
+
+    start: int
+    text: str
+
+
+@dataclass
 class InContext:
-    """A claim's sentence inside its paragraph: ``before`` + ``sentence`` + ``after``."""
+    """A claim's sentence inside its paragraph (``before`` + ``sentence`` + ``after``, from ``start``),
+    with the paragraphs before and after it.
+
+    ``citable``: the text is the article's current one, so that a passage selected in it can be cited
+    by its offsets (an occurrence no longer in the article shows an older version's text).
+    """
 
     occurrence: ClaimOccurrence
     document: SourceDocument
     before: str
     sentence: str
     after: str
+    start: int = 0
+    previous: Paragraph | None = None
+    following: Paragraph | None = None
+    citable: bool = True
 
 
 def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -264,8 +282,22 @@ def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, len(text) if right == -1 else right
 
 
+def neighbour_paragraphs(text: str, left: int, right: int) -> tuple[Paragraph | None, Paragraph | None]:
+    """Return the paragraphs before and after the one at ``[left:right]`` (None at either end)."""
+    previous = following = None
+    before = len(text[:left].rstrip())
+    if before:
+        start, end = paragraph_bounds(text, before - 1, before)
+        previous = Paragraph(start, text[start:end])
+    after = right + (len(text[right:]) - len(text[right:].lstrip()))
+    if after < len(text):
+        start, end = paragraph_bounds(text, after, after + 1)
+        following = Paragraph(start, text[start:end])
+    return previous, following
+
+
 def claim_in_context(claim) -> list[InContext]:
-    """Return, for each occurrence of the claim, its paragraph with the sentence marked.
+    """Return, for each occurrence of the claim, its paragraph with the sentence marked and those around it.
 
     An occurrence no longer in its article (``removed_in``) is shown in the version it was in.
     """
@@ -285,6 +317,7 @@ def claim_in_context(claim) -> list[InContext]:
         if occurrence.removed_in is not None:
             text = old_texts.get((occurrence.document_id, occurrence.version), "")
         left, right = paragraph_bounds(text, occurrence.start, occurrence.end)
+        previous, following = neighbour_paragraphs(text, left, right)
         result.append(
             InContext(
                 occurrence=occurrence,
@@ -292,6 +325,10 @@ def claim_in_context(claim) -> list[InContext]:
                 before=text[left : occurrence.start],
                 sentence=text[occurrence.start : occurrence.end],
                 after=text[occurrence.end : right],
+                start=left,
+                previous=previous,
+                following=following,
+                citable=occurrence.removed_in is None,
             )
         )
     return result
@@ -301,6 +338,7 @@ def claim_in_context(claim) -> list[InContext]:
 class Segment:
     text: str
     claim: Claim | None = None
+    start: int = 0  # where it starts in the document's text: the claim page links to ``#at-<start>``
 
 
 def document_segments(document) -> list[Segment]:
@@ -320,11 +358,11 @@ def document_segments(document) -> list[Segment]:
         if occurrence.start < cursor:  # overlapping spans cannot be drawn twice
             continue
         if occurrence.start > cursor:
-            segments.append(Segment(text[cursor : occurrence.start]))
-        segments.append(Segment(text[occurrence.start : occurrence.end], occurrence.claim))
+            segments.append(Segment(text[cursor : occurrence.start], start=cursor))
+        segments.append(Segment(text[occurrence.start : occurrence.end], occurrence.claim, occurrence.start))
         cursor = occurrence.end
     if cursor < len(text):
-        segments.append(Segment(text[cursor:]))
+        segments.append(Segment(text[cursor:], start=cursor))
     return segments
 
 
@@ -342,9 +380,15 @@ def document_status_counts(document) -> dict:
     return counts
 
 
-def documents_for_passages(claim):
-    """Return the documents a claim may cite passages from (those it does not occur in)."""
-    return SourceDocument.objects.exclude(occurrences__claim=claim).only("id", "title").order_by("title")
+def documents_to_open(query: str, limit: int = 20):
+    """Return the documents whose title, publisher or address holds ``query``, newest first (the picker)."""
+    documents = SourceDocument.objects.only("id", "title", "publisher", "published_on").order_by("-id")
+    query = query.replace("\x00", "").strip()  # PostgreSQL refuses a NUL in a text value
+    if query:
+        documents = documents.filter(
+            Q(title__icontains=query) | Q(publisher__icontains=query) | Q(url__icontains=query)
+        )
+    return documents[:limit]
 
 
 def document_versions(document):
@@ -364,4 +408,73 @@ def claims_gone_from(document):
         .select_related("claim")
         .only("claim__text", "claim__status", "claim__verdict", "removed_in", "version", "position")
         .order_by("removed_in", "position")
+    )
+
+
+@dataclass
+class SinceReturn:
+    """The claim's last return by a reviewer, and what its editor changed since.
+
+    ``resubmitted``: the editor submitted it again. The verdict and note are as they were when it
+    was returned (``verdict_then``, ``note_then``) and as they are now; evidence items added and
+    removed since are the history's snapshots of them.
+    """
+
+    event: ReviewEvent
+    resubmitted: bool
+    verdict_then: str
+    note_then: str
+    verdict_now: str
+    note_now: str
+    added: list[dict]
+    removed: list[dict]
+
+    @property
+    def verdict_changed(self) -> bool:
+        return self.verdict_then != self.verdict_now
+
+    @property
+    def note_changed(self) -> bool:
+        return self.note_then != self.note_now
+
+    @property
+    def changed(self) -> bool:
+        return self.verdict_changed or self.note_changed or bool(self.added or self.removed)
+
+
+def since_return(claim, history: list[ReviewEvent]) -> SinceReturn | None:
+    """Return the claim's last return and the changes since (None if it was never returned).
+
+    ``history`` is the claim's whole history, newest first (``claim_history``): read once for the page.
+    """
+    returned = next((event for event in history if event.action == Action.RETURNED), None)
+    if returned is None:
+        return None
+    later = [event for event in reversed(history) if event.id > returned.id]
+    note_then = next(
+        (
+            (event.details or {}).get("note_after", "")
+            for event in history
+            if event.id < returned.id and event.action == Action.VERDICT_SET
+        ),
+        "",
+    )
+    added: dict[int | None, dict] = {}
+    removed: dict[int | None, dict] = {}
+    for event in later:
+        snapshot = event.details or {}
+        evidence_id = snapshot.get("evidence_id")
+        if event.action == Action.EVIDENCE_ADDED:
+            added[evidence_id] = snapshot
+        elif event.action == Action.EVIDENCE_REMOVED and added.pop(evidence_id, None) is None:
+            removed[evidence_id] = snapshot
+    return SinceReturn(
+        event=returned,
+        resubmitted=any(event.action == Action.SUBMITTED for event in later),
+        verdict_then=returned.verdict_after,
+        note_then=note_then,
+        verdict_now=claim.verdict,
+        note_now=claim.note,
+        added=list(added.values()),
+        removed=list(removed.values()),
     )

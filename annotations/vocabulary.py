@@ -59,7 +59,7 @@ VERDICTS: dict[str, VerdictTerms] = {
     ),
 }  # fmt: skip
 
-NO_VERDICT_COLOUR = "#9ca3af"
+NO_VERDICT_COLOUR = "#6b7280"  # white text on it: 4.8:1
 
 # The statuses in which a claim is its assignee's open work.
 OPEN_STATUSES: tuple[str, ...] = tuple(status for status, terms in STATUSES.items() if terms.open)

@@ -158,6 +158,10 @@ def main() -> None:
         ("as the editor: page 20 (their last claims, then others)", "/admin/annotations/claim/?p=20", editor_client),
         ("as the editor: page 500", "/admin/annotations/claim/?p=500", editor_client),
         ("claim page", f"/admin/annotations/claim/{middle}/change/"),
+        (
+            "claim page, opened from the pending list",
+            f"/admin/annotations/claim/{middle}/change/?_changelist_filters=status__exact%3Dpending",
+        ),
         ("reviewer queue", "/admin/annotations/claim/queue/"),
         ("admin index", "/admin/"),
     ]
@@ -169,6 +173,56 @@ def main() -> None:
     for label, url, *who in pages:
         median, p90, queries = measure(who[0] if who else client, url, args.runs)
         print(f"{label:50} {median:10.1f} {p90:8.1f} {queries:8d}")
+    in_place(editor_client, client, args.runs)
+
+
+def in_place(editor_client, reviewer_client, runs: int) -> None:
+    """Time each claim-page action answered in place (htmx), on claims midway down the pending list.
+
+    Each claim is opened from the list of pending claims (``_changelist_filters``), so every answer
+    also places the claim in its list; submit, approve and dismiss answer with the next claim's page.
+    """
+    from urllib.parse import quote
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from annotations.models import Claim
+
+    pending = Claim.objects.filter(status="pending").order_by("id").values_list("id", flat=True)
+    middle = pending.count() // 2
+    ids = list(pending[middle : middle + 2 * runs])
+    worked, dismissed = ids[:runs], ids[runs:]
+    query = "?_changelist_filters=" + quote("status__exact=pending")
+    timings: dict[str, list[float]] = {}
+    queries: dict[str, int] = {}
+
+    def post(label, who, claim_id, **data):
+        version = Claim.objects.values_list("version", flat=True).get(pk=claim_id)
+        url = f"/admin/annotations/claim/{claim_id}/change/{query}"
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = who.post(url, {"version": version, **data}, headers={"HX-Request": "true"})
+            timings.setdefault(label, []).append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            sys.exit(f"{label} on claim {claim_id} answered {response.status_code}")
+        queries[label] = len(captured)
+
+    for claim_id in worked:
+        post("assign to me", editor_client, claim_id, _action="assign")
+        post("verdict", editor_client, claim_id, _action="verdict", verdict="disputed", note="Figures differ.")
+        post("add evidence (web address)", editor_client, claim_id, _action="add_evidence", stance="refutes",
+             url=f"https://example.org/source/{claim_id}")  # fmt: skip
+        post("submit (answers with the next claim)", editor_client, claim_id, _action="submit")
+        post("approve (answers with the next claim)", reviewer_client, claim_id, _action="approve")
+    for claim_id in dismissed:
+        post("dismiss (answers with the next claim)", editor_client, claim_id, _action="dismiss", reason="opinion")
+    print(f"\nin place (htmx), {runs} claims each, opened from the pending list")
+    print(f"{'action':50} {'median ms':>10} {'p90 ms':>8} {'queries':>8}")
+    for label, values in timings.items():
+        values.sort()
+        p90 = values[min(len(values) - 1, int(len(values) * 0.9))]
+        print(f"{label:50} {statistics.median(values):10.1f} {p90:8.1f} {queries[label]:8d}")
 
 
 if __name__ == "__main__":

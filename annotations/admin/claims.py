@@ -7,18 +7,33 @@ and every refusal comes back as the workflow's message. Read paths come from ``s
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.text import Truncator
 
 from .. import corroboration, exports, forms, roles, selectors, vocabulary, workflow
-from ..actions import APPROVE, ASSIGN, BY_NAME, CLAIM_ACTIONS, DISMISS, MERGE, RESTORE
-from ..models import Action, Claim, ClaimStatus, DismissalReason, SourceDocument
+from ..actions import (
+    ADD_EVIDENCE,
+    APPROVE,
+    ASSIGN,
+    BY_NAME,
+    CLAIM_ACTIONS,
+    DISMISS,
+    MERGE,
+    REOPEN,
+    RESTORE,
+    RETURN,
+    SUBMIT,
+    VERDICT,
+)
+from ..models import Action, Claim, ClaimStatus, DismissalReason, SourceDocument, Stance, Verdict
 from ..pagination import FirstGroupPaginator
+from . import navigation
 from .common import ReadOnlyAdminMixin, RoleRequiredMixin, as_id, badge, form_problems
 
 MSG_BULK_UNSEEN = "not approved: approve only claims shown on the page, so that you have seen their verdict."
@@ -32,6 +47,38 @@ MAX_MERGE_CHAIN = 20  # merged claims followed from an old address to the claim 
 WORTH_TITLE = "Check-worthiness from 0 to 1: open the claim to see why"
 MSG_UNKNOWN_ACTION = "Unknown action {name!r}."
 MSG_SOURCE_CHANGED = "An article it appears in changed after its verdict was ruled."
+MSG_NEXT = "Claim {id} done: here is the next claim of the list."
+MSG_STAY = "After submit, approve, return or dismiss, the claim page now stays on the claim."
+MSG_GO_ON = "After submit, approve, return or dismiss, the claim page now opens the next claim of the list."
+
+# The claim page's desk: the actions after which the next claim of the list opens (unless the user
+# stays), the actions shown disabled with their reason when not available, and the keyboard.
+SAVE_AND_NEXT = frozenset({SUBMIT.name, APPROVE.name, RETURN.name, DISMISS.name})
+UNAVAILABLE_SHOWN = (ASSIGN, SUBMIT, APPROVE, RETURN, REOPEN, DISMISS)
+STANCE_OF_VERDICT = {
+    Verdict.VERIFIED: Stance.SUPPORTS,
+    Verdict.DISPUTED: Stance.REFUTES,
+    Verdict.UNVERIFIED: Stance.CONTEXT,
+}
+# key -> what it does; the claim page shows each next to its button, and its help overlay lists them.
+KEYS = (
+    ("j", "next claim of the list or queue"),
+    ("k", "previous claim"),
+    ("a", "assign to me"),
+    ("1", "verdict: verified (then the note)"),
+    ("2", "verdict: disputed (then the note)"),
+    ("3", "verdict: unverified (then the note)"),
+    ("e", "add evidence: the web address"),
+    ("c", "cite the selected passage"),
+    ("s", "submit for review"),
+    ("y", "approve"),
+    ("r", "return: the comment"),
+    ("d", "dismiss: the reason"),
+    ("/", "search claims"),
+    ("?", "this help"),
+    ("Ctrl+Enter", "send the form being typed in"),
+    ("Esc", "leave the field, close this help"),
+)
 
 
 # --- Claim list filters -------------------------------------------------------------------------
@@ -232,14 +279,12 @@ class SourceChangedFilter(YesNoFilter):
     condition = Q(source_changed_at__isnull=False)
 
 
-# Check-worthiness signals, sorted by: neither, a quote, a number, both.
-SIGNALS_ORDER = Case(
-    When(has_number=True, has_quote=True, then=Value(3)),
-    When(has_number=True, then=Value(2)),
-    When(has_quote=True, then=Value(1)),
-    default=Value(0),
-    output_field=IntegerField(),
-)
+# --- Claim list cells ---------------------------------------------------------------------------
+
+CLAIM_CHARS = 300  # more than two lines of the claim column ever show; the title holds the rest
+NOBODY_NAMED = "Attributed to nobody named"
+NO_PUBLISHER = "publisher not given"
+NO_VERDICT = "No verdict yet"
 
 
 def signal_markers(claim):
@@ -257,9 +302,10 @@ def signal_markers(claim):
 
 @admin.register(Claim)
 class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Few, narrow columns, two lines a row at most (list.css): the list fits a 1366×768 screen beside
+    # the filters, with a dozen claims in view.
     list_display = (
-        "short_text", "worth", "speaker_name", "signals", "documents", "status_badge", "verdict_badge", "assignee",
-        "evidence", "last_change", "version_seen",
+        "short_text", "worth", "speaker_name", "documents", "state", "assignee", "evidence", "last_change",
     )  # fmt: skip
     list_display_links = ("short_text",)
     list_filter = (
@@ -277,7 +323,8 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     ]  # fmt: skip
 
     class Media:
-        css = {"all": ["annotations/admin.css"]}
+        css = {"all": ["annotations/admin.css", "annotations/list.css"]}
+        js = ["annotations/desk.js"]  # j / k / o on the list's rows, as in the review queue
 
     # Rows
 
@@ -296,6 +343,22 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_ordering(self, request):
         return list(self.ORDERING)
 
+    def ordering_groups(self, request) -> dict:
+        """The ordering's two-group terms and the condition of their first group (``admin.navigation``)."""
+        return {"mine_first": selectors.my_open_work(request.user)}
+
+    def get_preserved_filters(self, request):
+        """The list's query on every claim link, even the unfiltered list's ("p=1": the admin drops an
+        empty one): the claim page then knows its list (``admin.navigation``) and can open the next claim."""
+        preserved = super().get_preserved_filters(request)
+        match = request.resolver_match
+        if preserved or not match or not self.preserve_filters:
+            return preserved
+        on_list = match.url_name == f"{self.opts.app_label}_{self.opts.model_name}_changelist"
+        if on_list or navigation.PRESERVED in request.GET:
+            return urlencode({navigation.PRESERVED: "p=1"})
+        return preserved
+
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         return FirstGroupPaginator(
             queryset,
@@ -311,16 +374,20 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="claim", ordering="text")
     def short_text(self, claim):
+        """Return the claim as checked, whole on hover (the style sheet shows two lines), then its flags."""
         shown = claim.checked_text
         title = shown if not claim.wording else f"{shown}\n\nAs it appears: {claim.text}"
-        text = format_html('<span title="{}">{}</span>', title, Truncator(shown).chars(110))
+        flags = []
         if claim.wording:
-            text = format_html(
-                '{} <span class="fc-flag fc-reworded" title="Reworded for checking">reworded</span>', text
-            )
+            flags.append(("fc-flag fc-reworded", "Reworded for checking", "reworded"))
         if claim.source_changed_at:
-            return format_html('{} <span class="fc-flag" title="{}">source changed</span>', text, MSG_SOURCE_CHANGED)
-        return text
+            flags.append(("fc-flag", MSG_SOURCE_CHANGED, "source changed"))
+        return format_html(
+            '<span class="fc-claim-cell"><span class="fc-claim-line" title="{}">{}</span>'
+            '<span class="fc-flags">{}</span></span>',
+            title, Truncator(shown).chars(CLAIM_CHARS),
+            format_html_join("", '<span class="{}" title="{}">{}</span>', flags),
+        )  # fmt: skip
 
     @admin.display(description="worth", ordering="-checkworthiness")
     def worth(self, claim):
@@ -329,48 +396,67 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             vocabulary.band_of(claim.checkworthiness), WORTH_TITLE, f"{claim.checkworthiness:.2f}",
         )  # fmt: skip
 
-    @admin.display(description="said by", ordering="speaker", empty_value="—")
+    @admin.display(description="said by", ordering="speaker")
     def speaker_name(self, claim):
-        return claim.speaker or None
+        """Return the markers of the claim's number and quotation, then who it is attributed to."""
+        if claim.speaker:
+            speaker = format_html('<span class="fc-speaker" title="{}">{}</span>', claim.speaker, claim.speaker)
+        else:
+            speaker = format_html('<span class="fc-speaker fc-nobody" title="{}">—</span>', NOBODY_NAMED)
+        return format_html('<span class="fc-said">{} {}</span>', signal_markers(claim), speaker)
 
-    @admin.display(description="signals", ordering=SIGNALS_ORDER)
-    def signals(self, claim):
-        return signal_markers(claim)
-
-    @admin.display(description="document(s)")
+    @admin.display(description="document")
     def documents(self, claim):
-        seen: dict[int, str] = {}
+        """Return the first document the claim appears in, by title and publisher, and how many others."""
+        documents: dict[int, SourceDocument] = {}
         for occurrence in claim.occurrences.all():
-            seen.setdefault(occurrence.document.pk, occurrence.document.title)
-        return format_html_join(
-            ", ",
-            '<a href="{}" title="{}">{}</a>',
-            (
-                (reverse("admin:annotations_sourcedocument_change", args=[pk]), title, Truncator(title).chars(30))
-                for pk, title in seen.items()
-            ),
-        )
+            documents.setdefault(occurrence.document_id, occurrence.document)
+        if not documents:
+            return None
+        first, *others = documents.values()
+        publisher = first.publisher or NO_PUBLISHER
+        more = ""
+        if others:
+            also = "; ".join(f"{document.title} ({document.publisher or NO_PUBLISHER})" for document in others)
+            more = format_html(' <span class="fc-doc-more" title="Also in: {}">+{} more</span>', also, len(others))
+        return format_html(
+            '<a class="fc-doc" href="{}" title="{} ({})">{}</a>'
+            '<span class="fc-publisher"><span class="fc-publisher-name">{}</span>{}</span>',
+            reverse("admin:annotations_sourcedocument_change", args=[first.pk]), first.title, publisher,
+            first.title, publisher, more,
+        )  # fmt: skip
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description="status, verdict", ordering="status")
+    def state(self, claim):
+        """Return the status badge over the verdict's (a quiet dash while there is none)."""
+        verdict = (
+            self.verdict_badge(claim)
+            if claim.verdict
+            else format_html('<span class="fc-no-verdict" title="{}">—</span>', NO_VERDICT)
+        )
+        return format_html('<span class="fc-state">{}{}</span>', self.status_badge(claim), verdict)
+
+    # The badges, in the list's state column and on the claim page.
+
     def status_badge(self, claim):
         return badge(claim.get_status_display(), vocabulary.status_colour(claim.status))
 
-    @admin.display(description="verdict", ordering="verdict")
     def verdict_badge(self, claim):
         return badge(claim.get_verdict_display() or "—", vocabulary.verdict_colour(claim.verdict))
 
-    @admin.display(description="version")
     def version_seen(self, claim):
         # Posted with a bulk action, so that a claim changed since the list loaded is refused.
-        return format_html(
-            '{}<input type="hidden" name="version_{}" value="{}">', claim.version, claim.pk, claim.version
-        )
+        return format_html('<input type="hidden" name="version_{}" value="{}">', claim.pk, claim.version)
 
     @admin.display(description="last change", ordering="updated_at")
     def last_change(self, claim):
-        # Date over time, so that the list fits beside the filters without scrolling sideways.
+        """Return the date over the time and the version, and the version a bulk action posts."""
         when = timezone.localtime(claim.updated_at)
-        return format_html('<span title="{}">{}<br>{}</span>', when.isoformat(), f"{when:%Y-%m-%d}", f"{when:%H:%M}")
+        return format_html(
+            '<span title="Changed {}: version {}">{}<br>{} · v{}</span>{}',
+            when.isoformat(), claim.version, f"{when:%Y-%m-%d}", f"{when:%H:%M}", claim.version,
+            self.version_seen(claim),
+        )  # fmt: skip
 
     @admin.display(description="evidence")
     def evidence(self, claim):
@@ -517,6 +603,11 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path("queue/", self.admin_site.admin_view(self.queue_view), name="annotations_claim_queue"),
+            path(
+                "desk-preference/",
+                self.admin_site.admin_view(self.desk_preference_view),
+                name="annotations_claim_desk_preference",
+            ),
             *super().get_urls(),
         ]
 
@@ -536,23 +627,69 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not roles.has_role(request.user):
             raise PermissionDenied
+        claim = self._claim(object_id)
+        if request.method == "GET" and claim.merged_into_id and "stay" not in request.GET:
+            return self._to_survivor(request, claim)
+        # Where the claim stood in its list before the action moves it: "save and next" goes on from there.
+        place = navigation.place_of(self, request, claim)
+        if request.method != "POST":
+            return self._render_claim(request, claim, {}, None, place)
+        outcome = self._perform(request, claim)
+        if outcome is not None:
+            bound, refusal = outcome
+            claim.refresh_from_db()
+            status = refusal.status if refusal else 400
+            return self._render_claim(request, claim, bound, refusal, place, status)
+        if request.POST.get("_back") == "queue":  # approved from the queue's row: back to the queue
+            return HttpResponseRedirect(reverse("admin:annotations_claim_queue"))
+        following = self._next_after(request, place)
+        if following is not None:
+            messages.info(request, MSG_NEXT.format(id=claim.pk))
+            assert place is not None  # there is a next claim: the page was opened from a list
+            url = place.claim_url(following.pk) or ""
+            if not request.htmx:
+                return HttpResponseRedirect(url)
+            # In place: the next claim's page in the same answer, its address in the browser's history.
+            response = self._render_claim(
+                request, following, {}, None, navigation.place_of(self, request, following), here=url
+            )
+            response["HX-Push-Url"] = url
+            return response
+        if not request.htmx:
+            return HttpResponseRedirect(request.get_full_path())
+        claim.refresh_from_db()
+        return self._render_claim(request, claim, {}, None, place)
+
+    def _claim(self, object_id):
         claim_id = as_id(object_id)
         if claim_id is None:
             raise Http404(f"No claim {object_id!r}.")
-        claim = get_object_or_404(
+        return get_object_or_404(
             Claim.objects.select_related("assignee", "submitted_by", "approved_by", "merged_into", "split_from"),
             pk=claim_id,
         )
-        if request.method == "GET" and claim.merged_into_id and "stay" not in request.GET:
-            return self._to_survivor(request, claim)
-        bound, refusal = {}, None
-        if request.method == "POST":
-            outcome = self._perform(request, claim)
-            if outcome is None:
-                return HttpResponseRedirect(request.get_full_path())
-            bound, refusal = outcome
-            claim.refresh_from_db()
-        return self._render_claim(request, claim, bound, refusal)
+
+    def _next_after(self, request, place):
+        """Return the claim to open after a successful action that ends the work on this one (or None)."""
+        if request.POST.get("_action") not in SAVE_AND_NEXT or place is None or place.next is None:
+            return None
+        if workflow.stays_on_claim(request.user):
+            return None
+        return self._claim(place.next)
+
+    def desk_preference_view(self, request):
+        """Set whether the claim page opens the next claim after submit, approve, return or dismiss."""
+        if not roles.has_role(request.user):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        stay = request.POST.get("stay_on_claim") in ("1", "on", "true")
+        workflow.desk_preference_set(actor=request.user, stay_on_claim=stay)
+        messages.success(request, MSG_STAY if stay else MSG_GO_ON)
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("admin:annotations_claim_changelist")
+        return HttpResponseRedirect(back)
 
     def _to_survivor(self, request, claim):
         """Lead a merged claim's address to the claim that holds it now; its own page stays reachable."""
@@ -580,7 +717,7 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         if action is None:
             messages.error(request, MSG_UNKNOWN_ACTION.format(name=name))
             return {}, None
-        form = forms.action_form(action)(request.POST, choices=self._choices(claim, action))
+        form = forms.action_form(action)(request.POST)
         if not form.is_valid():
             messages.error(request, f"Nothing was changed: {form_problems(form)}")
             return {action.name: form}, None
@@ -593,15 +730,6 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             return {action.name: form}, error
         messages.success(request, action.done)
         return None
-
-    @staticmethod
-    def _choices(claim, action) -> dict[str, list[tuple[int, str]]]:
-        """Return the choices of the action's document inputs: the documents the claim may cite."""
-        names = [spec.name for spec in action.inputs if spec.kind == "document"]
-        if not names:
-            return {}
-        documents = list(selectors.documents_for_passages(claim).values_list("pk", "title"))
-        return dict.fromkeys(names, documents)
 
     def _suggestions(self, claim):
         """Return the claim's suggested passages, each with its text cut into shared and other words."""
@@ -620,17 +748,32 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 event.reason_label = DismissalReason(reason).label if reason in DismissalReason.values else reason
         return events
 
-    def _render_claim(self, request, claim, bound, refusal):
-        """Render the claim page; after a refused post, with the forms as sent and the refusal's status."""
-        status = 200 if request.method == "GET" else (refusal.status if refusal else 400)
-        allowed = set(workflow.allowed_actions(claim, request.user))
+    def _render_claim(self, request, claim, bound, refusal, place, status=200, here=None):
+        """Render the claim page; after a refused post, with the forms as sent and the refusal's status.
+
+        ``here`` is the page's address, where its forms lead back to: the address asked for, unless the
+        answer is another claim's page (the next one, in place).
+
+        Every action is offered or shown disabled with its guard's reason (``UNAVAILABLE_SHOWN``).
+        """
+        refusals = workflow.refusals(claim, request.user)
         offered: dict[str, list] = {}
         for action in CLAIM_ACTIONS:
-            if action.event in allowed:
-                form = bound.get(action.name) or forms.action_form(action)(
-                    initial={"version": claim.version}, choices=self._choices(claim, action)
-                )
+            if refusals.get(action.event) is None:
+                initial = {"version": claim.version, **self._initial(claim, action)}
+                form = bound.get(action.name) or forms.action_form(action)(initial=initial)
                 offered.setdefault(action.place, []).append((action, form))
+        closed = vocabulary.STATUSES[claim.status].closed
+        unavailable = [
+            (action, refusals[action.event])
+            for action in UNAVAILABLE_SHOWN
+            if refusals.get(action.event) is not None
+            and not closed
+            # Taking a claim one holds already is not an action missed: nothing to explain.
+            and not (action is ASSIGN and claim.assignee_id == request.user.pk)
+        ]
+        history = self._history(claim)
+        beside, found = self._beside(request, claim)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Claim {claim.pk}",
@@ -640,13 +783,24 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             "claim": claim,
             "has_view_permission": True,
             "offered": offered,
+            "unavailable": unavailable,
+            "keys": KEYS,
+            "place": place,
+            "here": here or request.get_full_path(),
+            "previous_url": place.claim_url(place.previous) if place else None,
+            "next_url": place.claim_url(place.next) if place else None,
+            "stays_on_claim": workflow.stays_on_claim(request.user),
             "claim_frozen": vocabulary.STATUSES[claim.status].frozen,
-            "claim_closed": vocabulary.STATUSES[claim.status].closed,
+            "claim_closed": closed,
             "in_context": selectors.claim_in_context(claim),
             "evidence": selectors.claim_evidence(claim),
             "suggestions": self._suggestions(claim),
             "corrections": selectors.claim_corrections(claim),
-            "history": self._history(claim),
+            "history": history,
+            "since_return": selectors.since_return(claim, history),
+            "beside": beside,
+            "found": found,
+            "find": request.GET.get("find", "")[:200],
             "worth_band": vocabulary.band_of(claim.checkworthiness),
             "open_for_merge": [ClaimStatus.PENDING, *vocabulary.OPEN_STATUSES],
             "triage": selectors.claim_triage_links(claim),
@@ -655,3 +809,22 @@ class ClaimAdmin(RoleRequiredMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             "is_conflict": isinstance(refusal, workflow.Conflict),
         }
         return TemplateResponse(request, "admin/annotations/claim/work.html", context, status=status)
+
+    @staticmethod
+    def _initial(claim, action) -> dict:
+        """Return an action form's starting values: evidence takes the stance its verdict calls for."""
+        if action is ADD_EVIDENCE and claim.verdict:
+            return {"stance": STANCE_OF_VERDICT[claim.verdict]}
+        if action is VERDICT and claim.verdict:
+            return {"verdict": claim.verdict}
+        return {}
+
+    @staticmethod
+    def _beside(request, claim):
+        """Return the article opened beside the claim (``?beside=<id>``) and the picker's matches (``?find=``)."""
+        found = None
+        if "find" in request.GET:
+            found = list(selectors.documents_to_open(request.GET.get("find", "")[:200]))
+        document_id = as_id(request.GET.get("beside", ""))
+        beside = SourceDocument.objects.filter(pk=document_id).first() if document_id else None
+        return beside, found

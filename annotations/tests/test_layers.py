@@ -15,7 +15,7 @@ ROOT = APP.parent
 LAYERS = [
     {"ingest"},
     {"models", "roles", "bulk", "pagination", "apps"},
-    {"history", "vocabulary", "selectors", "corroboration", "exports"},
+    {"history", "vocabulary", "selectors", "desk_stats", "corroboration", "exports"},
     {"workflow"},
     {"actions"},
     {"forms", "admin", "admin_site", "api", "management", "templatetags"},

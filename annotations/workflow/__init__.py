@@ -76,6 +76,7 @@ from .intake import (
     retry_refusal,
 )
 from .loading import LoadResult, LoadSummary, document_load, documents_load, load_paths
+from .preferences import desk_preference_set, stays_on_claim
 from .restore import MSG_RESTORE_NOT_EMPTY, RestoreResult, claims_restore, restore_refusal
 from .rules import (
     MSG_ALREADY_ASSIGNED,
@@ -179,6 +180,7 @@ __all__ = [
     "claim_submit",
     "claims_merge",
     "claims_restore",
+    "desk_preference_set",
     "document_edit",
     "document_load",
     "document_new_version",
@@ -202,5 +204,6 @@ __all__ = [
     "refusals",
     "restore_refusal",
     "retry_refusal",
+    "stays_on_claim",
     "suggestion_attach",
 ]

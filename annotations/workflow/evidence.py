@@ -24,7 +24,10 @@ MSG_EVIDENCE_NEEDS_SOURCE = "Evidence needs a web address or a passage of anothe
 MSG_BAD_URL = "{value!r} is not a valid web address: use a full http:// or https:// URL."
 MSG_PASSAGE_RANGE = "The passage {start}-{end} is outside document {document} (its text is {length} characters)."
 MSG_PASSAGE_INCOMPLETE = "A document passage needs both a start and an end offset."
-MSG_PASSAGE_OWN_DOCUMENT = "Document {document} is where the claim itself appears: cite a passage of another document."
+MSG_PASSAGE_OWN_DOCUMENT = (
+    "Document {document} is where the claim itself appears: a passage of it can only be cited as context; cite "
+    "another document to support or refute the claim."
+)
 
 
 def validated_url(url: str) -> str:
@@ -54,8 +57,12 @@ def _snapshot(evidence: Evidence) -> dict:
     }
 
 
-def _passage(claim: Claim, document, start, end) -> tuple[SourceDocument, int, int]:
-    """Return the cited document and the passage's offsets, checked against its text."""
+def _passage(claim: Claim, document, start, end, stance: str) -> tuple[SourceDocument, int, int]:
+    """Return the cited document and the passage's offsets, checked against its text.
+
+    A passage of an article the claim appears in may give context (what the article says around it),
+    never support or refute it: an article does not corroborate itself.
+    """
     try:
         cited = SourceDocument.objects.only("id", "text").get(pk=document)
     except (SourceDocument.DoesNotExist, ValueError, TypeError):
@@ -71,7 +78,7 @@ def _passage(claim: Claim, document, start, end) -> tuple[SourceDocument, int, i
         InvalidInput(MSG_PASSAGE_RANGE.format(start=start, end=end, document=cited.pk, length=length), field="end"),
     )
     require(
-        not claim.occurrences.filter(document=cited).exists(),
+        stance == Stance.CONTEXT or not claim.occurrences.filter(document=cited).exists(),
         InvalidInput(MSG_PASSAGE_OWN_DOCUMENT.format(document=cited.pk), field="document"),
     )
     return cited, start, end
@@ -104,7 +111,7 @@ def evidence_add(
     excerpt = clean_text(excerpt, what="excerpt", limit=MAX_NOTE)
     cited = None
     if document not in (None, ""):
-        cited, start, end = _passage(claim, document, start, end)
+        cited, start, end = _passage(claim, document, start, end, stance)
         excerpt = excerpt or cited.text[start:end]
     else:
         start = end = None

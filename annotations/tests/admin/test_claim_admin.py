@@ -1,10 +1,15 @@
+import dataclasses
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
 
 from annotations import workflow
 from annotations.admin import ClaimAdmin
+from annotations.admin.claims import CLAIM_CHARS, NO_PUBLISHER, NO_VERDICT, NOBODY_NAMED
+from annotations.admin.common import badge
 from annotations.models import Claim, Correction, ReviewEvent
 from annotations.tests.conftest import (
     BOTH,
@@ -17,6 +22,7 @@ from annotations.tests.conftest import (
     SURVEY_CLAIM_TEXT,
     document_input,
 )
+from annotations.vocabulary import status_colour, verdict_colour
 
 from .conftest import claim_url, staff
 
@@ -28,6 +34,18 @@ CHANGELIST = "admin:annotations_claim_changelist"
 def listed_ids(response):
     """Return the claim ids of the changelist rows, in order."""
     return [int(pk) for pk in re.findall(r'name="_selected_action" value="(\d+)"', response.content.decode())]
+
+
+def list_cells(html, claim):
+    """Return the cells of ``claim``'s row in the changelist, by column name."""
+    row = re.search(rf'name="_selected_action" value="{claim.pk}".*?</tr>', html, re.S).group(0)
+    return dict(re.findall(r'<t[dh] class="field-([a-z_]+)[^"]*">(.*?)</t[dh]>', row, re.S))
+
+
+def load_with_publisher(title, publisher, sentences):
+    """Load a document of ``sentences`` (its claims) from ``publisher``; return it."""
+    document = dataclasses.replace(document_input(" ".join(sentences), title, sentences), publisher=publisher)
+    return workflow.document_load(document=document).document
 
 
 def many_claims(count, prefix="Generated"):
@@ -50,6 +68,66 @@ def test_list_shows_text_documents_badges_assignee_evidence_and_last_change(clie
     assert "editor1" in row
     assert '<td class="field-evidence">1</td>' in row
     assert "field-last_change" in row and "Last change" in html
+
+
+LONG_CLAIM = (
+    "The regional health authority said on Tuesday that 1,284 patients waited more than twelve hours in its "
+    "emergency departments last winter, three times as many as the year before, and that 41 of its 57 "
+    "ambulances were out of service for at least a week because spare parts ordered in March had not arrived "
+    "in time for the cold weather."
+)
+SHARED_CLAIM = "The port handled 2.4 million containers last year, a record for the third year running."
+ONLY_IN_FIGURES = "The port employed 3,100 people at the end of the year."
+
+
+def test_list_shows_each_claim_whole_on_hover_and_its_document_by_title_and_publisher(client, editor):
+    report = load_with_publisher("Harbour report", "The Harbour Gazette", [LONG_CLAIM, SHARED_CLAIM])
+    figures = load_with_publisher("Port figures", "", [SHARED_CLAIM, ONLY_IN_FIGURES])
+    staff(client, editor)
+    html = client.get(reverse(CHANGELIST)).content.decode()
+    cells = {text: list_cells(html, Claim.objects.get(text=text)) for text in (LONG_CLAIM, SHARED_CLAIM)}
+    cells[ONLY_IN_FIGURES] = list_cells(html, Claim.objects.get(text=ONLY_IN_FIGURES))
+
+    # The claim: as much as two lines can show in the cell, all of it in the title.
+    assert len(LONG_CLAIM) > CLAIM_CHARS
+    shown = Truncator(LONG_CLAIM).chars(CLAIM_CHARS)
+    assert f'<span class="fc-claim-line" title="{LONG_CLAIM}">{shown}</span>' in cells[LONG_CLAIM]["short_text"]
+
+    # The document: its title (a link to it, titled with its publisher) over its publisher.
+    report_url = reverse("admin:annotations_sourcedocument_change", args=[report.pk])
+    assert cells[LONG_CLAIM]["documents"] == (
+        f'<a class="fc-doc" href="{report_url}" title="Harbour report (The Harbour Gazette)">Harbour report</a>'
+        '<span class="fc-publisher"><span class="fc-publisher-name">The Harbour Gazette</span></span>'
+    )
+    # A claim in two articles: the first one, and the other named on hover.
+    assert cells[SHARED_CLAIM]["documents"] == (
+        f'<a class="fc-doc" href="{report_url}" title="Harbour report (The Harbour Gazette)">Harbour report</a>'
+        '<span class="fc-publisher"><span class="fc-publisher-name">The Harbour Gazette</span> '
+        f'<span class="fc-doc-more" title="Also in: Port figures ({NO_PUBLISHER})">+1 more</span></span>'
+    )
+    figures_url = reverse("admin:annotations_sourcedocument_change", args=[figures.pk])
+    assert cells[ONLY_IN_FIGURES]["documents"] == (
+        f'<a class="fc-doc" href="{figures_url}" title="Port figures ({NO_PUBLISHER})">Port figures</a>'
+        f'<span class="fc-publisher"><span class="fc-publisher-name">{NO_PUBLISHER}</span></span>'
+    )
+
+
+def test_list_shows_status_over_verdict_and_the_version_with_the_last_change(client, editor, claim, advance):
+    advance(claim, "in_progress")
+    staff(client, editor)
+    html = client.get(reverse(CHANGELIST)).content.decode()
+    cells = list_cells(html, claim)
+    claim.refresh_from_db()
+    status, verdict = badge("In progress", status_colour("in_progress")), badge("Verified", verdict_colour("verified"))
+    assert cells["state"] == f'<span class="fc-state">{status}{verdict}</span>'
+    pending = list_cells(html, Claim.objects.get(text=SURVEY_CLAIM_TEXT))
+    assert pending["state"].endswith(f'<span class="fc-no-verdict" title="{NO_VERDICT}">—</span></span>')
+    when = timezone.localtime(claim.updated_at)
+    assert cells["last_change"] == (
+        f'<span title="Changed {when.isoformat()}: version {claim.version}">{when:%Y-%m-%d}<br>'
+        f"{when:%H:%M} · v{claim.version}</span>"
+        f'<input type="hidden" name="version_{claim.pk}" value="{claim.version}">'
+    )
 
 
 @pytest.mark.parametrize("per_page", [5, 50])
@@ -369,7 +447,9 @@ def test_claim_page_runs_a_bounded_number_of_queries(client, editor, claim, adva
     for n in range(5):
         workflow.claim_comment(claim_id=claim.pk, actor=editor, comment=f"comment {n}")
     staff(client, editor)
-    with django_assert_max_num_queries(20):
+    # 20 for the claim and its parts; the desk adds the user's stay setting and the claim's place in
+    # its list (its own values, the claim before and the claim after it).
+    with django_assert_max_num_queries(24):
         assert client.get(claim_url(claim)).status_code == 200
 
 
@@ -637,19 +717,23 @@ def column(name):
     return str(ClaimAdmin.list_display.index(name) + 1)
 
 
-def test_list_shows_the_speaker_and_markers_for_number_and_quote(client, editor, signal_claims):
+def test_list_shows_the_speaker_and_markers_for_number_and_quote_in_one_column(client, editor, signal_claims):
     staff(client, editor)
     html = client.get(reverse(CHANGELIST)).content.decode()
-    rows = {
-        text: re.search(rf'name="_selected_action" value="{pk}".*?</tr>', html, re.S).group(0)
+    cells = {
+        text: re.search(
+            rf'name="_selected_action" value="{pk}".*?<td class="field-speaker_name">(.*?)</td>', html, re.S
+        ).group(1)
         for text, pk in signal_claims.items()
     }
-    assert '<td class="field-speaker_name">the ministry</td>' in rows[COUNTED]
-    assert '<td class="field-speaker_name">—</td>' in rows[PLAIN]
-    assert 'title="States a number">#</span>' in rows[COUNTED] and "Contains a quotation" not in rows[COUNTED]
-    assert 'title="Contains a quotation">“”</span>' in rows[QUOTED] and "States a number" not in rows[QUOTED]
-    assert "fc-signal" not in rows[PLAIN]
-    assert rows[BOTH].count("fc-signal") == 2
+    assert '<span class="fc-speaker" title="the ministry">the ministry</span>' in cells[COUNTED]
+    assert f'<span class="fc-speaker fc-nobody" title="{NOBODY_NAMED}">—</span>' in cells[PLAIN]
+    assert 'title="States a number">#</span>' in cells[COUNTED] and "Contains a quotation" not in cells[COUNTED]
+    assert 'title="Contains a quotation">“”</span>' in cells[QUOTED] and "States a number" not in cells[QUOTED]
+    assert "fc-signal" not in cells[PLAIN]
+    assert cells[BOTH].count("fc-signal") == 2
+    # The markers come first: a long name is cut at the end of the cell's second line, they are not.
+    assert cells[COUNTED].index("fc-signal") < cells[COUNTED].index("fc-speaker")
 
 
 @pytest.mark.parametrize(
@@ -682,24 +766,23 @@ def test_the_signal_filters_are_offered_with_their_choices(client, editor, signa
     [
         ("speaker_name", [BOTH, PLAIN, QUOTED, COUNTED]),  # the admin breaks ties by descending id
         ("-speaker_name", [COUNTED, QUOTED, BOTH, PLAIN]),
-        ("signals", [PLAIN, QUOTED, COUNTED, BOTH]),  # neither, a quote, a number, both
-        ("-signals", [BOTH, COUNTED, QUOTED, PLAIN]),
     ],
 )
-def test_the_speaker_and_signals_columns_sort(client, editor, signal_claims, sort, expected):
+def test_the_said_by_column_sorts_by_speaker(client, editor, signal_claims, sort, expected):
+    # The number and quotation markers share the column; their filters pick those claims out.
     staff(client, editor)
     order = ("-" if sort.startswith("-") else "") + column(sort.lstrip("-"))
     assert listed_ids(client.get(reverse(CHANGELIST) + f"?o={order}")) == [signal_claims[text] for text in expected]
 
 
 @pytest.mark.parametrize("per_page", [5, 50])
-def test_a_list_filtered_and_sorted_by_signals_runs_a_fixed_number_of_queries(
+def test_a_list_filtered_by_signals_and_sorted_by_speaker_runs_a_fixed_number_of_queries(
     client, editor, documents, per_page, django_assert_max_num_queries, monkeypatch
 ):
     many_claims(60)
     monkeypatch.setattr(ClaimAdmin, "list_per_page", per_page)
     staff(client, editor)
-    query = f"?attributed=yes&has_number=yes&has_quote=no&o=-{column('signals')}.{column('speaker_name')}"
+    query = f"?attributed=yes&has_number=yes&has_quote=no&o=-{column('speaker_name')}.{column('worth')}"
     with django_assert_max_num_queries(14):
         response = client.get(reverse(CHANGELIST) + query)
     assert len(listed_ids(response)) == per_page

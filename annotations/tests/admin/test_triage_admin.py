@@ -140,8 +140,14 @@ def test_an_unknown_reason_is_refused(client, editor, claim):
 def test_a_claim_in_review_offers_no_triage_and_refuses_a_forged_dismissal(client, editor, editor2, claim, advance):
     advance(claim, "in_review", by=editor)
     staff(client, editor)
-    page = client.get(claim_url(claim))
-    assert 'id="triage-card"' not in page.content.decode()
+    page = client.get(claim_url(claim)).content.decode()
+    # No triage form: the dismissal is shown disabled, with the rule that refuses it.
+    assert 'id="dismiss-form"' not in page and 'id="wording-form"' not in page
+    assert re.search(
+        r'data-action="dismiss">\s*<button type="button" disabled[^>]*>Dismiss</button>\s*'
+        r'<span class="fc-why" id="why-dismiss">Cannot dismiss a claim that is in review: reopen it first.</span>',
+        page,
+    )
     before = state(claim)
 
     response = post_action(client, claim, "dismiss", reason="opinion", note="Typed anyway")
@@ -157,7 +163,8 @@ def test_another_editors_claim_in_progress_is_not_theirs_to_triage(client, edito
     advance(claim, "in_progress", by=editor2)
     staff(client, editor)
     page = client.get(claim_url(claim)).content.decode()
-    assert 'id="triage-card"' not in page
+    assert 'id="wording-form"' not in page and 'id="dismiss-form"' not in page
+    assert "The claim is editor2&#x27;s work in progress: only they can dismiss claims." in page
     before = state(claim)
     response = post_action(client, claim, "wording", wording=WORDING)
     assert response.status_code == 403

@@ -88,3 +88,16 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture
+def ranked_seeds(db):
+    """Load the seed articles and their suggestions; return the claims, most worth checking first."""
+    from django.core.management import call_command
+
+    from annotations.models import Claim
+    from annotations.tests.conftest import run_queued_jobs
+
+    call_command("load_seeds", verbosity=0)
+    run_queued_jobs()
+    return Claim.objects.order_by("-checkworthiness", "id")

@@ -8,12 +8,10 @@ admin is worked by clicking, and the database is checked afterwards.
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from annotations import workflow
 from annotations.models import Claim, ClaimStatus, ReviewEvent, Suggestion
-from annotations.tests.conftest import run_queued_jobs
 
 from .test_workspace import CLAIMS, claim_url, history, make_staff, messages, submit_disputed
 
@@ -21,11 +19,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def seeds(db):
-    """Load the seed articles and their suggestions; return the claims, most worth checking first."""
-    call_command("load_seeds", verbosity=0)
-    run_queued_jobs()
-    return Claim.objects.order_by("-checkworthiness", "id")
+def seeds(ranked_seeds):
+    return ranked_seeds
 
 
 def as_written(claim):
@@ -56,6 +51,10 @@ def test_an_editor_dismisses_a_claim_and_restores_it(live_server, new_page, logi
     page.goto(live_server.url + CLAIMS)
     expect(row(page, claim)).to_have_count(1)
     row(page, claim).locator("th.field-short_text a").click()
+    # This editor stays on a claim after dismissing it (the desk would open the next one).
+    page.locator("#desk-preference").get_by_role("button", name="Stay instead").click()
+    expect(messages(page, "success")).to_contain_text("now stays on the claim")
+    expect(page.locator("#claim-text")).to_be_visible()
 
     dismiss = page.locator("#dismiss-form")
     dismiss.get_by_label("Not worth checking:").select_option(label="Opinion")
@@ -81,7 +80,8 @@ def test_an_editor_dismisses_a_claim_and_restores_it(live_server, new_page, logi
     status_filter(page, "Dismissed")
     expect(page).to_have_url(re.compile(r"[?&]status__exact=dismissed"))
     expect(page.locator("#result_list tbody tr")).to_have_count(1)
-    expect(row(page, claim).locator("td.field-status_badge")).to_have_text("Dismissed")
+    # Its only badge: it has no verdict.
+    expect(row(page, claim).locator("td.field-state .fc-badge")).to_have_text("Dismissed")
 
     # Restoring it brings it back to the queue.
     row(page, claim).locator("th.field-short_text a").click()
@@ -91,7 +91,7 @@ def test_an_editor_dismisses_a_claim_and_restores_it(live_server, new_page, logi
     assert history(page)[:2] == [["restored", "editor1"], ["dismissed", "editor1"]]
     page.goto(live_server.url + CLAIMS)
     expect(page.locator("#result_list tbody tr")).to_have_count(seeds.count())
-    expect(row(page, claim).locator("td.field-status_badge")).to_have_text("Pending")
+    expect(row(page, claim).locator("td.field-state .fc-badge")).to_have_text("Pending")
     claim.refresh_from_db()
     assert (claim.status, claim.dismissal_reason) == (ClaimStatus.PENDING, "")
 

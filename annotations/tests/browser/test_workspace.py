@@ -160,9 +160,12 @@ def test_an_editor_rules_a_claim_and_a_reviewer_approves_it(
     expect(evidence_rows.first.get_by_role("link", name=SOURCE_TITLE)).to_have_attribute("href", SOURCE_URL)
     screenshot(page, "workspace-claim-page")
 
-    # ... and submits it for review.
+    # ... and submits it for review: the next claim of the list opens.
     page.get_by_role("button", name="Submit for review").click()
     expect(messages(page, "success")).to_have_text("Submitted for review.")
+    expect(messages(page, "info")).to_have_text(f"Claim {claim.pk} done: here is the next claim of the list.")
+    page.wait_for_url(lambda url: f"/claim/{claim.pk}/" not in url)
+    page.goto(claim_url(live_server, claim))
     expect(page.locator("#claim-state .fc-badge").first).to_have_text("In review")
     expect(page.locator("#verdict-form")).to_have_count(0)
     claim.refresh_from_db()
@@ -223,8 +226,11 @@ def test_an_editor_cannot_approve_even_with_a_forged_post(live_server, new_page,
     page = login(new_page(), "editor1", "pw-editor1")
     page.goto(claim_url(live_server, claim))
     expect(page.locator("#claim-state .fc-badge").first).to_have_text("In review")
-    expect(page.get_by_role("button", name="Approve")).to_have_count(0)
-    expect(page.get_by_role("button", name="Return")).to_have_count(0)
+    # Shown, not offered: disabled, with the rule that keeps an editor from them.
+    expect(page.get_by_role("button", name="Approve")).to_be_disabled()
+    expect(page.locator("#why-approve")).to_have_text("Only reviewers can approve claims.")
+    expect(page.get_by_role("button", name="Return")).to_be_disabled()
+    expect(page.locator("#approve-form")).to_have_count(0)
     before = state(claim)
 
     response = forged_approval(page, claim)
@@ -241,8 +247,10 @@ def test_a_reviewer_cannot_approve_a_claim_they_submitted(live_server, new_page,
     expect(page.locator("#my-queue")).to_contain_text("0 awaiting my review")
     page.goto(claim_url(live_server, claim))
     expect(page.locator("#claim-state .fc-badge").first).to_have_text("In review")
-    expect(page.get_by_role("button", name="Return")).to_be_visible()
-    expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+    expect(page.get_by_role("button", name="Return")).to_be_enabled()
+    expect(page.get_by_role("button", name="Approve")).to_be_disabled()
+    expect(page.locator("#why-approve")).to_have_text("You submitted this verdict, so someone else must approve it.")
+    expect(page.locator("#approve-form")).to_have_count(0)
     before = state(claim)
 
     response = forged_approval(page, claim)

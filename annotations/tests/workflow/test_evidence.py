@@ -203,6 +203,34 @@ def test_a_passage_of_the_claims_own_document_is_refused(taken, editor, document
         )
 
 
+@pytest.mark.parametrize("stance", ["supports", "refutes"])
+def test_a_passage_of_the_claims_own_document_neither_supports_nor_refutes_it(
+    taken, editor, documents, refused, stance
+):
+    report = documents.report
+    with refused(taken, InvalidInput, workflow.MSG_PASSAGE_OWN_DOCUMENT.format(document=report.pk)) as raised:
+        workflow.evidence_add(
+            claim_id=taken.pk, actor=editor, stance=stance, document=report.pk, start=0, end=len(CLAIM_TEXT)
+        )
+    assert raised.value.field == "document"
+
+
+def test_a_passage_of_the_claims_own_document_is_accepted_as_context(taken, editor, documents, one_new_event):
+    report = documents.report
+    start = report.text.index(SECOND_CLAIM_TEXT)
+    with one_new_event() as recorded:
+        evidence = workflow.evidence_add(
+            claim_id=taken.pk, actor=editor, stance="context", document=report.pk, start=start,
+            end=start + len(SECOND_CLAIM_TEXT), expected_version=2,
+        )  # fmt: skip
+    evidence.refresh_from_db()
+    assert (evidence.claim, evidence.document, evidence.stance, evidence.excerpt) == (
+        taken, report, "context", SECOND_CLAIM_TEXT,
+    )  # fmt: skip
+    assert event_fields(recorded.event)["action"] == ADD_EVIDENCE
+    assert (recorded.event.details["document_id"], recorded.event.details["stance"]) == (report.pk, "context")
+
+
 def test_a_passage_of_an_unknown_document_is_refused(taken, editor, refused):
     with refused(taken, NotFound, workflow.MSG_DOCUMENT_NOT_FOUND.format(id=987654)):
         workflow.evidence_add(claim_id=taken.pk, actor=editor, stance="supports", document=987654, start=0, end=5)
