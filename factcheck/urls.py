@@ -8,4 +8,6 @@ urlpatterns = [
     path("api/", include("annotations.api.urls")),
 ]
 
+handler400 = "annotations.api.views.bad_request"
 handler404 = "annotations.api.views.not_found"
+handler500 = "annotations.api.views.server_error"

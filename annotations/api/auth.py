@@ -7,10 +7,13 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from factcheck.security import lockout_response
+
+from .parsers import JSONBodyParser
 
 
 class TokenInput(AuthTokenSerializer):
@@ -32,6 +35,7 @@ class TokenView(ObtainAuthToken):
     # DRF's token view is not throttled by default: limit password guessing like anonymous calls.
     throttle_classes = [AnonRateThrottle]
     serializer_class = TokenInput
+    parser_classes = [JSONBodyParser, FormParser, MultiPartParser]  # DRF's token view names its own
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -21,7 +21,7 @@ from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import Cursor, CursorPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -42,6 +42,7 @@ from annotations.models import (
 
 from . import serializers
 from .exceptions import PreconditionFailed
+from .parsers import JSONBodyParser
 from .permissions import HasFactcheckRole
 
 ETAG = re.compile(r'^(?:W/)?"?(?:claim-(\d+)-v)?(\d+)"?$')
@@ -124,10 +125,14 @@ class KeysetCursorPagination(CursorPagination):
         """Return the condition "after ``position`` in ``ordering``": (a > x) or (a = x and b > y) ..."""
         try:
             values = json.loads(position)
+            # A position is a list of the texts ``_position`` writes: no null (which no filter takes),
+            # no NUL character (which PostgreSQL's text refuses), nothing else.
             if not isinstance(values, list) or len(values) != len(ordering):
                 raise ValueError(position)
+            if not all(isinstance(value, str) and "\x00" not in value for value in values):
+                raise ValueError(position)
             values = [_model_field(model, f.lstrip("-")).to_python(v) for f, v in zip(ordering, values, strict=True)]
-        except (ValueError, TypeError, ValidationError):
+        except (ValueError, TypeError, ValidationError, RecursionError):
             raise NotFound(self.invalid_cursor_message) from None
         after, tied = Q(pk__in=[]), Q()
         for field, value in zip(ordering, values, strict=True):
@@ -359,7 +364,7 @@ class DocumentViewSet(RoleRequiredMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = SourceDocument.objects.order_by("id")
     pagination_class = DocumentCursorPagination
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [JSONBodyParser, FormParser, MultiPartParser]
 
     def get_queryset(self):
         if self.action == "retrieve":
@@ -679,3 +684,28 @@ def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "No such API address.", "code": "not_found"}, status=404)
     return page_not_found(request, exception)
+
+
+MSG_BAD_REQUEST = "The request could not be read: {reason}"
+MSG_SERVER_ERROR = "The server could not answer this request; the error is logged. Nothing was changed."
+
+
+def bad_request(request, exception=None):
+    """Answer Django's own 400s under /api/ in JSON: a body over the size limit, too many fields."""
+    from django.http import JsonResponse
+    from django.views.defaults import bad_request as html_bad_request
+
+    if request.path.startswith("/api/"):
+        reason = str(exception) if exception is not None and str(exception) else "it is malformed."
+        return JsonResponse({"detail": MSG_BAD_REQUEST.format(reason=reason), "code": "bad_request"}, status=400)
+    return html_bad_request(request, exception)
+
+
+def server_error(request):
+    """Answer an unexpected error under /api/ in JSON (each write runs in one transaction: undone)."""
+    from django.http import JsonResponse
+    from django.views.defaults import server_error as html_server_error
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": MSG_SERVER_ERROR, "code": "server_error"}, status=500)
+    return html_server_error(request)
