@@ -92,7 +92,7 @@ def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "bench-only",
+        "DJANGO_SECRET_KEY": "bench-only-key-for-benchmarks-never-for-serving-0123456789",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_API_USER_RATE": "1000000/second",  # a one-second window keeps the history short
         "DJANGO_SECURE_SSL_REDIRECT": "0",  # plain HTTP on the loopback: no proxy terminating TLS here

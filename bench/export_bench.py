@@ -490,7 +490,12 @@ def run_export(url: str, name: str) -> dict:
 
 
 def export_env(url: str) -> dict:
-    return {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-only"}
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "bench-only-key-for-benchmarks-never-for-serving-0123456789",
+    }
 
 
 def profile_jsonl(url: str) -> None:

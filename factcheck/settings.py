@@ -45,6 +45,11 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +71,17 @@ if not SECRET_KEY:
         # before forking) and make serve all stop here.
         sys.exit("factcheck: DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (production mode).")
     SECRET_KEY = "insecure-development-key-only-for-local-use"
+elif not DEBUG and (
+    len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
+):
+    # The key Django's deploy check calls weak (it only warns): refused, as a missing one is.
+    sys.exit(
+        f"factcheck: DJANGO_SECRET_KEY is weak (at least {SECRET_KEY_MIN_LENGTH} characters, "
+        f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} different ones, not '{SECRET_KEY_INSECURE_PREFIX}...'): make one with "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 
 ALLOWED_HOSTS = [
     host.strip() for host in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if host.strip()
@@ -108,6 +124,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "factcheck.urls"
+# After signing in on the admin's login page with no (or an unsafe) ``next``: the admin, not
+# Django's default /accounts/profile/, which this site does not have.
+LOGIN_REDIRECT_URL = "/admin/"
 
 TEMPLATES = [
     {

@@ -342,6 +342,8 @@ DOCUMENT_IF_MATCH = OpenApiParameter(
 class RoleRequiredMixin(APIView):
     # Two classes, not IsAuthenticated & HasFactcheckRole: the composed class loses each one's message.
     permission_classes = (IsAuthenticated, HasFactcheckRole)
+    # Ids in addresses are ASCII digits: Python's int() would also read "１" (fullwidth) or "١" as 1.
+    lookup_value_regex = "[0-9]{1,18}"
 
 
 # The files of an upload, as a client sends them: binary parts (drf-spectacular would describe

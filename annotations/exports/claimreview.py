@@ -114,13 +114,28 @@ def review(record: dict) -> dict:
     return item
 
 
+# The characters that could end or open markup where JSON-LD is pasted (inside a <script> element):
+# written as JSON escapes, which every JSON reader takes back as the same characters.
+EMBED_ESCAPES = ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"&", b"\\u0026"))
+
+
+def embeddable(data: bytes) -> bytes:
+    """Return JSON ``data`` safe inside ``<script type="application/ld+json">`` (``</script>`` cannot end it).
+
+    In JSON these characters occur only inside strings, where the escapes mean the same.
+    """
+    for character, escape in EMBED_ESCAPES:
+        data = data.replace(character, escape)
+    return data
+
+
 def stream(filters: ExportFilters, progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
     """Yield a JSON array of the ClaimReviews of the filtered claims that are approved."""
     claims = filters.claims().filter(status=ClaimStatus.APPROVED)
     yield b"["
     first = True
     for records in claim_batches(claims):
-        yield (b"" if first else b",") + b"\n" + b",\n".join(orjson.dumps(review(r)) for r in records)
+        yield (b"" if first else b",") + b"\n" + b",\n".join(embeddable(orjson.dumps(review(r))) for r in records)
         first = False
         if progress:
             progress(len(records))

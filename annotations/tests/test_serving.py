@@ -83,6 +83,20 @@ def test_production_mode_refuses_to_start_without_a_secret_key_in_one_line(tmp_p
     assert not (tmp_path / "db.sqlite3").exists()  # stopped before touching the database
 
 
+@pytest.mark.parametrize(
+    "key",
+    ["short-key", "a" * 60, "django-insecure-" + "0123456789abcdefghij" * 3],
+    ids=["short", "one-character", "django-insecure"],
+)
+def test_production_mode_refuses_a_weak_secret_key_in_one_line(tmp_path, key):
+    env = production_env(tmp_path, DJANGO_SECRET_KEY=key)
+    done = manage(env, "check", "--deploy")
+    assert done.returncode != 0
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("factcheck: DJANGO_SECRET_KEY is weak (at least 50 characters, 5 different ones")
+    assert not (tmp_path / "db.sqlite3").exists()
+
+
 def test_development_mode_needs_no_secret_key(tmp_path):
     env = production_env(tmp_path, DJANGO_DEBUG="1")
     del env["DJANGO_SECRET_KEY"]

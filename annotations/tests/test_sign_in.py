@@ -256,3 +256,15 @@ def test_the_admin_password_change_form_applies_the_validators(client, editor):
     assert "This password is too short" in response.content.decode()
     editor.refresh_from_db()
     assert editor.check_password("pw-editor1")
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "", "javascript:alert(1)"])
+def test_signing_in_with_an_unsafe_or_no_next_lands_on_the_admin(client, editor, next_url):
+    """Django's default landing page (/accounts/profile/) does not exist on this site."""
+    editor.is_staff = True
+    editor.save(update_fields=["is_staff"])
+    response = client.post(
+        f"/admin/login/?next={next_url}", {"username": "editor1", "password": "pw-editor1", "next": next_url}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"

@@ -112,3 +112,18 @@ def test_outside_the_api_the_error_pages_stay_html(editor, monkeypatch, settings
     response = client.post("/admin/login/", fields, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("written", ["１", "١", "𝟏", "1٠", " 1", "+1", "1.0", "0x1"])
+def test_an_id_in_an_address_is_ascii_digits_only(reader, claim, documents, written):
+    """``int()`` reads fullwidth and Arabic-Indic digits: ``/api/claims/１/`` answered claim 1."""
+    from urllib.parse import quote
+
+    for collection in ("claims", "documents", "evidence", "imports", "feeds"):
+        response = reader.get(f"/api/{collection}/{quote(written)}/")
+        body = refusal(response, 404)
+        assert body["code"] == "not_found", (collection, written)
+
+
+def test_an_ascii_id_still_finds_its_claim(reader, claim):
+    assert reader.get(f"/api/claims/{claim.pk}/").json()["id"] == claim.pk

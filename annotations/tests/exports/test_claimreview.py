@@ -225,3 +225,31 @@ def test_a_claim_attributed_to_nobody_has_no_author(newsroom):
 )
 def test_a_speaker_is_an_organisation_by_its_name_else_a_person(name, kind):
     assert speaker_entity(name) == {"@type": kind, "name": name}
+
+
+def test_markup_in_a_claim_cannot_end_the_script_element_it_is_pasted_into(db, editor, reviewer):
+    from annotations import workflow
+    from annotations.exports.claimreview import embeddable
+
+    from .conftest import load, web, work
+
+    sentence = 'The mayor said "</script><script>alert(1)</script>" & 40 <b>schools</b> closed.'
+    document = load(f"{sentence}\n", "Markup & <tags>", [sentence], url="https://example.org/a?x=1&y=<2>")
+    claim = Claim.objects.get(occurrences__document=document)
+    work(
+        claim,
+        editor,
+        verdict="verified",
+        note="Note with </script> & <!-- too",
+        evidence=[web("https://example.org/s")],
+    )
+    workflow.claim_approve(claim_id=claim.pk, actor=reviewer)
+
+    data = exported("claimreview", ExportFilters.parse(published=True))
+    assert b"<" not in data and b">" not in data and b"&" not in data
+    assert b"\\u003c/script\\u003e" in data
+    (item,) = json.loads(data)
+    assert item["claimReviewed"] == claim.text and "</script>" in item["claimReviewed"]
+    assert item["reviewBody"] == "Note with </script> & <!-- too"
+    assert item["itemReviewed"]["appearance"][0]["headline"] == "Markup & <tags>"
+    assert embeddable(b'{"a":"x<y>&z"}') == b'{"a":"x\\u003cy\\u003e\\u0026z"}'
