@@ -170,6 +170,21 @@ def normalise_url(url: str) -> str:
     return _parse(url).url
 
 
+def web_address(url: str) -> str:
+    """Return ``url`` checked as ``normalise_url`` checks it, as an address to store and link to.
+
+    RFC 3986 characters only (no quote, angle bracket, space, control or bidirectional formatting
+    character), http or https, a valid (IDNA) host. An address of ASCII characters is kept as it was
+    written, fragment included; one with other characters is given in its normal form (IDNA host,
+    percent-encoded path and query) with its fragment percent-encoded too. Raises ``FetchError``.
+    """
+    target = _parse(url)
+    if url.isascii():
+        return url
+    fragment = urlsplit(url).fragment
+    return target.url + ("#" + quote(fragment, safe=_KEEP_IN_PATH) if fragment else "")
+
+
 # --- Addresses ----------------------------------------------------------------------------------
 
 # The ASCII characters RFC 3986 lets an address hold: unreserved, reserved, and "%" for escapes.

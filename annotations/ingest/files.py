@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 
 import charset_normalizer
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+
+from .fetch import FetchError, web_address
 
 
 class LoadError(Exception):
@@ -223,9 +223,10 @@ def parse_metadata(sidecar, raw: str) -> Metadata:
         published_on = _parse_date(sidecar, values["published"])
     if values.get("url"):
         try:
-            URLValidator(schemes=["http", "https"])(values["url"])
-        except ValidationError:
-            raise LoadError(sidecar, f"field 'url' is not a full http(s) web address: {values['url']!r}") from None
+            values["url"] = web_address(values["url"])
+        except (FetchError, ValueError, UnicodeError) as error:
+            reason = error.reason if isinstance(error, FetchError) else "is not a valid web address"
+            raise LoadError(sidecar, f"field 'url' {reason}: {values['url']!r}") from None
     return Metadata(
         title=values.get("title", ""),
         publisher=values.get("publisher", ""),

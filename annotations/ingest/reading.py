@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from .documents import MSG_NO_SENTENCES, DocumentInput
 from .extract import extract_sentences
-from .fetch import FetchError, fetch
+from .fetch import FetchError, fetch, web_address
 from .files import LoadError, decode_bytes, title_from_file_name
 from .html import NotAnArticle, article_from_html
 
@@ -106,6 +106,11 @@ def _canonical(canonical: str, fetched_from: str) -> str:
     A page may name any address as canonical: taken as it is, a page of one site could make itself
     the next version of another site's article (versions are matched by address).
     """
+    if canonical:
+        try:  # a saved page's or a fetched one's own words: an address only if a valid one
+            canonical = web_address(canonical)
+        except (FetchError, ValueError, UnicodeError):
+            canonical = ""
     if not fetched_from or not canonical:
         return canonical or fetched_from
     return canonical if _site(canonical) == _site(fetched_from) else fetched_from

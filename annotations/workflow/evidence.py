@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 
+from ..ingest.fetch import FetchError, web_address
 from ..models import Action, Claim, Evidence, SourceDocument, Stance, Suggestion
 from . import rules
 from .claims import MAX_NOTE
@@ -21,7 +20,7 @@ MSG_DOCUMENT_NOT_FOUND = "Document {id} does not exist."
 MSG_BAD_STANCE = "Unknown stance {value!r}: choose " + ", ".join(Stance.values[:-1]) + f" or {Stance.values[-1]}."
 MSG_BAD_OFFSET = "The passage offsets must be whole numbers."
 MSG_EVIDENCE_NEEDS_SOURCE = "Evidence needs a web address or a passage of another document."
-MSG_BAD_URL = "{value!r} is not a valid web address: use a full http:// or https:// URL."
+MSG_BAD_URL = "{value!r} is not a valid web address ({reason}): use a full http:// or https:// URL."
 MSG_PASSAGE_RANGE = "The passage {start}-{end} is outside document {document} (its text is {length} characters)."
 MSG_PASSAGE_INCOMPLETE = "A document passage needs both a start and an end offset."
 MSG_PASSAGE_OWN_DOCUMENT = (
@@ -34,13 +33,19 @@ def validated_url(url: str) -> str:
     """Return ``url`` stripped, refusing anything but a full http(s) address of a sensible length."""
     url = (url or "").strip()
     if url:
-        try:
-            URLValidator(schemes=["http", "https"])(url)
-        except ValidationError:
-            raise InvalidInput(MSG_BAD_URL.format(value=url), field="url") from None
         if len(url) > MAX_URL:
             raise InvalidInput(MSG_TOO_LONG.format(what="web address", length=len(url), limit=MAX_URL), field="url")
+        try:
+            url = web_address(url)
+        except (FetchError, ValueError, UnicodeError) as error:
+            raise InvalidInput(MSG_BAD_URL.format(value=url, reason=_reason(error)), field="url") from None
+        if len(url) > MAX_URL:  # longer once percent-encoded
+            raise InvalidInput(MSG_TOO_LONG.format(what="web address", length=len(url), limit=MAX_URL), field="url")
     return url
+
+
+def _reason(error: Exception) -> str:
+    return error.reason if isinstance(error, FetchError) else "it is not a valid web address"
 
 
 def _snapshot(evidence: Evidence) -> dict:

@@ -116,10 +116,10 @@ def test_invalid_input_is_400_naming_the_field(
 
 # Placeholders filled in by the test: DOC a document the claim may cite, OWN the claim's own one.
 EVIDENCE_REFUSALS = [
-    ({"stance": "supports", "url": "javascript:alert(1)"}, workflow.MSG_BAD_URL.format(value="javascript:alert(1)"),
-     "url"),
-    ({"stance": "supports", "url": "ftp://example.org/f"}, workflow.MSG_BAD_URL.format(value="ftp://example.org/f"),
-     "url"),
+    ({"stance": "supports", "url": "javascript:alert(1)"},
+     workflow.MSG_BAD_URL.format(value="javascript:alert(1)", reason="uses javascript:, not http or https"), "url"),
+    ({"stance": "supports", "url": "ftp://example.org/f"},
+     workflow.MSG_BAD_URL.format(value="ftp://example.org/f", reason="uses ftp:, not http or https"), "url"),
     ({"stance": "supports"}, workflow.MSG_EVIDENCE_NEEDS_SOURCE, "url"),
     ({"stance": "supports", "document": "DOC", "start": 5}, workflow.MSG_PASSAGE_INCOMPLETE, "end"),
     ({"stance": "supports", "document": "DOC", "start": 5, "end": 100_000},

@@ -687,3 +687,43 @@ def test_tls_to_a_server_that_does_not_speak_it_is_refused(site):
 def test_nonsense_limits_are_a_programming_error(options):
     with pytest.raises(ValueError):
         fetch("http://example.com/", **options)
+
+
+# --- Addresses stored and linked to (evidence, metadata, a page's own canonical address) -------------
+
+
+@pytest.mark.parametrize(
+    ("url", "stored"),
+    [
+        ("https://example.org/a?b=c#d", "https://example.org/a?b=c#d"),  # ASCII: kept as written
+        ("https://Example.org", "https://Example.org"),
+        ("https://bücher.example/ö?q=ü#ä", "https://xn--bcher-kva.example/%C3%B6?q=%C3%BC#%C3%A4"),
+    ],
+)
+def test_a_web_address_is_kept_or_given_in_its_normal_form(url, stored):
+    assert fetching.web_address(url) == stored
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        'https://example.org/"onmouseover="alert(1)',
+        'https://example.org/?q="><script>',
+        "https://exa\u202emple.org/",
+        "https://example.org/#\u202egpj.exe",
+        "https://example.org/\x00",
+        "javascript:alert(1)",
+    ],
+)
+def test_a_web_address_that_is_not_a_valid_uri_is_refused(url):
+    with pytest.raises(FetchError):
+        fetching.web_address(url)
+
+
+def test_a_pages_canonical_address_is_taken_only_when_valid():
+    from annotations.ingest.reading import _canonical
+
+    page = "https://example.org/story"
+    assert _canonical("https://example.org/story-canonical", page) == "https://example.org/story-canonical"
+    assert _canonical('https://example.org/"onmouseover="x', page) == page
+    assert _canonical("https://exa\u202emple.org/", "") == ""

@@ -110,8 +110,10 @@ def test_metadata_is_optional_and_may_be_partial(tmp_path):
                                         "not '05/01/2026'"),
         ('{"published": "2026-02-30"}', "field 'published' must be a date as YYYY-MM-DD, "
                                         "not '2026-02-30'"),
-        ('{"url": "www.bbc.com/news"}', "field 'url' is not a full http(s) web address: "
-                                        "'www.bbc.com/news'"),
+        ('{"url": "www.bbc.com/news"}', "field 'url' is not a full web address (it does not start with "
+                                        "http:// or https://): 'www.bbc.com/news'"),
+        ('{"url": "https://example.org/\\"x"}', "field 'url' contains '\"', which a web address cannot "
+                                             "hold: 'https://example.org/\"x'"),
         ('{"publisher": "%s"}' % ("P" * 201), "field 'publisher' is too long (201 characters; "
                                               "at most 200)"),
         ("", "is empty"),

@@ -124,8 +124,46 @@ def test_a_passage_keeps_an_excerpt_given_by_the_editor(taken, editor, other_doc
     ],
 )
 def test_evidence_with_a_web_address_other_than_http_or_https_is_refused(taken, editor, refused, url):
-    with refused(taken, InvalidInput, workflow.MSG_BAD_URL.format(value=url)):
+    with pytest.raises(InvalidInput) as refusal:
         workflow.evidence_add(claim_id=taken.pk, actor=editor, stance="supports", url=url)
+    assert str(refusal.value).startswith(f"{url!r} is not a valid web address (")
+    assert str(refusal.value).endswith("): use a full http:// or https:// URL.")
+    assert refusal.value.field == "url"
+    assert not Evidence.objects.filter(claim=taken).exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ('https://example.org/"onmouseover="alert(1)', "contains '\"', which a web address cannot hold"),
+        ("https://example.org/?q=%22%3E%3Cscript%3E", None),  # percent-encoded: a valid address
+        ('https://example.org/?q="><script>', "contains '\"', which a web address cannot hold"),
+        ("https://exam\u202eple.org/", "contains a bidirectional formatting character (U+202E)"),
+        ("https://example.org/a\u200bb", "contains an invisible formatting character (U+200B)"),
+        ("https://example.org/a\x07", "contains a control character (U+0007)"),
+        ("https://example.org/<b>", "contains '<', which a web address cannot hold"),
+        ("https://example.org/100%", "has a % that is not followed by two hex digits"),
+        ("https://user:pw@example.org/", "has a user name or password in it"),
+    ],
+)
+def test_evidence_addresses_are_checked_strictly(taken, editor, url, reason):
+    if reason is None:
+        evidence = workflow.evidence_add(claim_id=taken.pk, actor=editor, stance="supports", url=url)
+        assert evidence.url == url
+        return
+    with pytest.raises(InvalidInput) as refusal:
+        workflow.evidence_add(claim_id=taken.pk, actor=editor, stance="supports", url=url)
+    assert str(refusal.value) == workflow.MSG_BAD_URL.format(value=url, reason=reason)
+
+
+def test_an_address_with_other_characters_is_stored_in_its_normal_form(taken, editor):
+    evidence = workflow.evidence_add(
+        claim_id=taken.pk,
+        actor=editor,
+        stance="supports",
+        url="https://Bücher.example/Straße?q=ü#Abschnitt 2"[:-2] + "_2",
+    )
+    assert evidence.url == "https://xn--bcher-kva.example/Stra%C3%9Fe?q=%C3%BC#Abschnitt_2"
 
 
 @pytest.mark.parametrize("url", ["", "   "])
