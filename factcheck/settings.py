@@ -272,8 +272,8 @@ REST_FRAMEWORK = {
     ],
     "EXCEPTION_HANDLER": "annotations.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "annotations.api.throttles.AnonymousThrottle",
+        "annotations.api.throttles.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("DJANGO_API_ANON_RATE", "60/minute"),

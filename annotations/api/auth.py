@@ -9,11 +9,11 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
 from factcheck.security import lockout_response
 
 from .parsers import JSONBodyParser
+from .throttles import AnonymousThrottle
 
 
 class TokenInput(AuthTokenSerializer):
@@ -33,7 +33,7 @@ class TokenView(ObtainAuthToken):
     """
 
     # DRF's token view is not throttled by default: limit password guessing like anonymous calls.
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [AnonymousThrottle]
     serializer_class = TokenInput
     parser_classes = [JSONBodyParser, FormParser, MultiPartParser]  # DRF's token view names its own
 

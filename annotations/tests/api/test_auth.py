@@ -205,3 +205,31 @@ def test_password_guessing_for_a_token_is_throttled(api, editor, low_rates):
     response = api.post("/api/auth/token/", {"username": "editor1", "password": "pw-editor1"})
     assert_throttled(response)
     assert not Token.objects.exists()
+
+
+# --- Throttles keyed on the client's address ------------------------------------------------------
+
+
+def test_a_new_forwarded_for_header_on_each_request_does_not_dodge_the_throttle(api, low_rates, settings):
+    settings.PROXY_COUNT = 0  # no proxy: the peer's address is the client's
+    assert api.get("/api/schema/?format=json", HTTP_X_FORWARDED_FOR="10.0.0.1").status_code == 200
+    assert api.get("/api/schema/?format=json", HTTP_X_FORWARDED_FOR="10.0.0.2").status_code == 200
+    assert_throttled(api.get("/api/schema/?format=json", HTTP_X_FORWARDED_FOR="10.0.0.3"))
+
+
+def test_behind_a_proxy_the_throttle_counts_the_address_the_proxy_saw(api, low_rates, settings):
+    settings.PROXY_COUNT = 1  # the proxy appends the address it received the request from
+    for forged in ("1.1.1.1", "2.2.2.2"):
+        assert api.get("/api/schema/?format=json", HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.7").status_code == 200
+    assert_throttled(api.get("/api/schema/?format=json", HTTP_X_FORWARDED_FOR="3.3.3.3, 203.0.113.7"))
+    # Another client behind the same proxy is counted on its own.
+    assert api.get("/api/schema/?format=json", HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 200
+
+
+def test_the_token_endpoint_is_throttled_by_address_whatever_the_header_says(api, low_rates, settings):
+    settings.PROXY_COUNT = 0
+    for n in range(2):
+        api.post("/api/auth/token/", {"username": f"nobody{n}", "password": "x"}, HTTP_X_FORWARDED_FOR=f"10.9.0.{n}")
+    assert_throttled(
+        api.post("/api/auth/token/", {"username": "nobody", "password": "x"}, HTTP_X_FORWARDED_FOR="9.9.9.9")
+    )
