@@ -173,6 +173,10 @@ SECOND_CLAIM_TEXT = "Officials say the figure has doubled since 2010."
 REPORT_TEXT = f"{CLAIM_TEXT} {SECOND_CLAIM_TEXT} The report was published on Monday."
 SURVEY_CLAIM_TEXT = "A 2023 survey measured 120 tonnes of plastic at the river mouth."
 SURVEY_TEXT = f"{SURVEY_CLAIM_TEXT} The survey covered twelve months of samples."
+# Two pieces of CLAIM_TEXT, in order (a split), and a wording of it that stands on its own.
+FIRST_PART = "The river carries 300 tonnes of plastic to the sea"
+SECOND_PART = "every year."
+WORDING = "The river Thames carries 300 tonnes of plastic to the sea every year (2024 estimate)."
 
 
 def document_input(text, title, sentences):
@@ -212,6 +216,18 @@ def documents(load_document):
 def claim(documents):
     """The report's first claim, freshly loaded: pending, no verdict, version 1."""
     return Claim.objects.get(text=CLAIM_TEXT)
+
+
+@pytest.fixture
+def second(documents):
+    """The report's second claim, pending."""
+    return Claim.objects.get(text=SECOND_CLAIM_TEXT)
+
+
+@pytest.fixture
+def survey_claim(documents):
+    """The survey's claim, pending."""
+    return Claim.objects.get(text=SURVEY_CLAIM_TEXT)
 
 
 @pytest.fixture

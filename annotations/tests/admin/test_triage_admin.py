@@ -21,7 +21,15 @@ from annotations.admin.claims import (
     MSG_MERGE_NOT_LISTED,
 )
 from annotations.models import Claim, ReviewEvent, Suggestion
-from annotations.tests.conftest import CLAIM_TEXT, SECOND_CLAIM_TEXT, SURVEY_CLAIM_TEXT, document_input
+from annotations.tests.conftest import (
+    CLAIM_TEXT,
+    FIRST_PART,
+    SECOND_CLAIM_TEXT,
+    SECOND_PART,
+    SURVEY_CLAIM_TEXT,
+    WORDING,
+    document_input,
+)
 from annotations.workflow import rules, triage
 
 from .conftest import claim_url, staff
@@ -29,21 +37,6 @@ from .conftest import claim_url, staff
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "admin:annotations_claim_changelist"
-# Two pieces of CLAIM_TEXT, in order.
-FIRST_PART = "The river carries 300 tonnes of plastic to the sea"
-SECOND_PART = "every year."
-WORDING = "The river Thames carries 300 tonnes of plastic to the sea every year (2024 estimate)."
-
-
-@pytest.fixture
-def second(documents):
-    """The report's second claim, pending."""
-    return Claim.objects.get(text=SECOND_CLAIM_TEXT)
-
-
-@pytest.fixture
-def survey_claim(documents):
-    return Claim.objects.get(text=SURVEY_CLAIM_TEXT)
 
 
 def text_of(response):

@@ -4,7 +4,13 @@ import pytest
 
 from annotations import workflow
 from annotations.models import Claim, ClaimStatus, ReviewEvent
-from annotations.tests.conftest import CLAIM_TEXT, SECOND_CLAIM_TEXT, SURVEY_CLAIM_TEXT
+from annotations.tests.conftest import (
+    CLAIM_TEXT,
+    FIRST_PART,
+    SECOND_CLAIM_TEXT,
+    SECOND_PART,
+    WORDING,
+)
 from annotations.workflow import rules, triage
 
 from .conftest import claim_url, etag, refusal
@@ -15,22 +21,6 @@ PENDING = ClaimStatus.PENDING
 IN_PROGRESS = ClaimStatus.IN_PROGRESS
 IN_REVIEW = ClaimStatus.IN_REVIEW
 APPROVED = ClaimStatus.APPROVED
-
-# Two pieces of CLAIM_TEXT, in order.
-FIRST_PART = "The river carries 300 tonnes of plastic to the sea"
-SECOND_PART = "every year."
-WORDING = "The river Thames carries 300 tonnes of plastic to the sea every year (2024 estimate)."
-
-
-@pytest.fixture
-def second(documents):
-    """The report's second claim, pending."""
-    return Claim.objects.get(text=SECOND_CLAIM_TEXT)
-
-
-@pytest.fixture
-def survey_claim(documents):
-    return Claim.objects.get(text=SURVEY_CLAIM_TEXT)
 
 
 def new_events(before):

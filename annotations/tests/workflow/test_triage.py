@@ -22,7 +22,7 @@ from annotations.models import (
     ReviewEvent,
     Suggestion,
 )
-from annotations.tests.conftest import CLAIM_TEXT, REPORT_TEXT, SURVEY_CLAIM_TEXT
+from annotations.tests.conftest import CLAIM_TEXT, REPORT_TEXT
 from annotations.workflow import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound, rules, triage
 
 from .conftest import (
@@ -74,16 +74,6 @@ def new_events(before_ids):
 
 def event_ids():
     return set(ReviewEvent.objects.values_list("id", flat=True))
-
-
-@pytest.fixture
-def second(documents):
-    return second_claim()
-
-
-@pytest.fixture
-def survey_claim(documents):
-    return Claim.objects.get(text=SURVEY_CLAIM_TEXT)
 
 
 @pytest.fixture
